@@ -1,0 +1,119 @@
+"""Named MAGE configurations: every hyperparameter in one readable place.
+
+Example:
+
+>>> import keras_mage
+>>> sorted(keras_mage.PRESETS)
+['base', 'small', 'tiny']
+>>> keras_mage.PRESETS["tiny"]["scale_schedule"]
+(1, 2, 4, 8)
+"""
+
+import copy
+
+# Keys are MAGE constructor arguments. Values not set in a preset fall back to
+# `DEFAULTS`; a preset lists what differs.
+DEFAULTS = {
+    # Window and tokenizer (section 2 of ../shared/MAGE.md).
+    "horizon": 16,  # H: steps per training window; also L (no downsampling).
+    "scale_schedule": (1, 2, 3, 4, 6, 8, 12, 16),  # l_1 < ... < l_K = H.
+    "code_dim": 32,  # C: width of a code vector.
+    "codebook_size": 512,  # V: one codebook shared by all scales.
+    "tokenizer_width": 128,  # channels of the encoder / decoder convolutions.
+    "tokenizer_blocks": 2,  # residual conv blocks in encoder and decoder.
+    "num_phi": 4,  # phi blend convolutions shared across scales (VAR).
+    "phi_ratio": 0.5,  # h + phi_ratio * (conv(h) - h).
+    "commitment_beta": 0.25,
+    "codebook_decay": 0.99,  # EMA codebook update rate.
+    "dead_code_threshold": 0.02,  # revive codes used less than this share of average use.
+    "revive_every": 100,  # training steps between dead-code revivals.
+    # Transformer (section 3).
+    "model_width": 256,
+    "num_layers": 4,
+    "num_heads": 4,
+    "mlp_ratio": 4.0,
+    "dropout": 0.1,
+    "condition_dropout": 0.1,  # drop the condition for classifier-free guidance.
+    # Action head (section 4).
+    "action_chunk": 1,  # predict a_0..a_{m-1}.
+    "head_width": 256,
+    "gumbel_temperature": 1.0,
+    # Training schedule and loss weights.
+    "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then all losses.
+    "reconstruction_weight": 1.0,
+    "vq_weight": 1.0,
+    "condition_weight": 1.0,
+    "token_weight": 1.0,
+    "action_weight": 1.0,
+    "learning_rate": 3e-4,
+    "weight_decay": 1e-4,
+    "batch_size": 256,
+    # Data.
+    "discount": 0.99,
+    "reward_scale": 1.0,
+}
+
+PRESETS = {
+    # Seconds on a CPU: for tests and smoke runs.
+    "tiny": {
+        "horizon": 8,
+        "scale_schedule": (1, 2, 4, 8),
+        "code_dim": 8,
+        "codebook_size": 32,
+        "tokenizer_width": 32,
+        "tokenizer_blocks": 1,
+        "num_phi": 2,
+        "revive_every": 20,
+        "model_width": 32,
+        "num_layers": 2,
+        "num_heads": 2,
+        "mlp_ratio": 2.0,
+        "dropout": 0.0,
+        "head_width": 64,
+        "tokenizer_warmup_steps": 20,
+        "learning_rate": 1e-3,
+        "batch_size": 32,
+    },
+    # Minutes on a CPU: the README's main job.
+    "small": {
+        "horizon": 16,
+        "scale_schedule": (1, 2, 4, 8, 16),
+        "code_dim": 16,
+        "codebook_size": 128,
+        "tokenizer_width": 64,
+        "num_phi": 2,
+        "model_width": 128,
+        "num_layers": 3,
+        "num_heads": 4,
+        "head_width": 128,
+        "tokenizer_warmup_steps": 500,
+        "learning_rate": 5e-4,
+        "batch_size": 128,
+    },
+    # The paper's shape (K = 8 scales): GPU runs.
+    "base": {},
+}
+
+
+def get_preset(name, **overrides):
+    """Returns the full configuration of preset `name` with `overrides` applied.
+
+    Example:
+
+    >>> get_preset("tiny", codebook_size=16)["codebook_size"]
+    16
+    """
+    if name not in PRESETS:
+        raise ValueError(
+            f"Unknown preset {name!r}. Available presets: {sorted(PRESETS)}; "
+            "or pass a directory written by `MAGE.save_to_preset`."
+        )
+    config = copy.deepcopy(DEFAULTS)
+    config.update(copy.deepcopy(PRESETS[name]))
+    unknown = set(overrides) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(
+            f"Unknown MAGE option(s) {sorted(unknown)}. Known options: {sorted(DEFAULTS)}."
+        )
+    config.update(overrides)
+    return config
