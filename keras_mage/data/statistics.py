@@ -1,0 +1,110 @@
+"""Normalisation statistics of a dataset, stored with the model as JSON.
+
+Example:
+
+>>> import numpy as np
+>>> from keras_mage.data import DataStatistics, Episode
+>>> episode = Episode(observations=[[0.0], [2.0], [4.0]], goals=None, actions=[[0.5], [-0.5]],
+...                   rewards=[1.0, 1.0], terminations=[0, 1], truncations=[0, 0])
+>>> stats = DataStatistics.from_episodes([episode], discount=0.5)
+>>> stats.observation_mean.tolist(), stats.observation_std.tolist(), stats.return_quantile
+([1.0], [1.0], 1.5)
+>>> DataStatistics.from_config(stats.get_config()).normalize_states(np.array([3.0])).tolist()
+[2.0]
+"""
+
+import dataclasses
+
+import numpy as np
+
+STD_FLOOR = 1e-6  # dimensions with a smaller std (constant ones) keep std 1
+
+
+@dataclasses.dataclass
+class DataStatistics:
+    """What the model needs to map raw states, goals and returns to its inputs.
+
+    observation_mean/std: (ds,); goal_mean/std: (dg,) or None; reward_scale and
+    discount of the return-to-go; return_quantile: the 0.9 quantile of
+    episode-start discounted returns in raw reward units (a default target);
+    action_low/high: (da,); dataset_id: str or None.
+    """
+
+    observation_mean: np.ndarray
+    observation_std: np.ndarray
+    goal_mean: np.ndarray | None
+    goal_std: np.ndarray | None
+    reward_scale: float
+    discount: float
+    return_quantile: float
+    action_low: np.ndarray
+    action_high: np.ndarray
+    dataset_id: str | None = None
+
+    def __post_init__(self):
+        for name in ("observation_mean", "observation_std", "goal_mean", "goal_std", "action_low", "action_high"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, np.asarray(value, np.float32).reshape(-1))
+        self.reward_scale = float(self.reward_scale)
+        self.discount = float(self.discount)
+        self.return_quantile = float(self.return_quantile)
+
+    @classmethod
+    def from_episodes(cls, episodes, discount=0.99, reward_scale=1.0):
+        """Computes the statistics of an `EpisodeDataset` or a list of `Episode`s."""
+        if not 0.0 <= discount <= 1.0:
+            raise ValueError(f"discount must be in [0, 1], got {discount}.")
+        if len(episodes) == 0:
+            raise ValueError("cannot compute statistics of an empty dataset; load at least one episode.")
+        states = [episode.observations[:-1] for episode in episodes]
+        goals = None if episodes[0].goals is None else [episode.goals[:-1] for episode in episodes]
+        starts = [np.dot(discount ** np.arange(len(e), dtype=np.float64), e.rewards) for e in episodes]
+        actions_low = getattr(episodes, "action_low", None)
+        actions_high = getattr(episodes, "action_high", None)
+        if actions_low is None:
+            actions_low = np.min([episode.actions.min(0) for episode in episodes], 0)
+            actions_high = np.max([episode.actions.max(0) for episode in episodes], 0)
+        goal_mean, goal_std = (None, None) if goals is None else _mean_std(goals)
+        return cls(
+            *_mean_std(states),
+            goal_mean,
+            goal_std,
+            reward_scale=reward_scale,
+            discount=discount,
+            return_quantile=np.quantile(starts, 0.9),
+            action_low=actions_low,
+            action_high=actions_high,
+            dataset_id=getattr(episodes, "dataset_id", None),
+        )
+
+    def get_config(self):
+        """A JSON-able dict (lists and numbers)."""
+        config = dataclasses.asdict(self)
+        return {key: value.tolist() if isinstance(value, np.ndarray) else value for key, value in config.items()}
+
+    @classmethod
+    def from_config(cls, config):
+        if isinstance(config, cls):
+            return config
+        return cls(**config)
+
+    def normalize_states(self, states):
+        return ((np.asarray(states, np.float32) - self.observation_mean) / self.observation_std).astype(np.float32)
+
+    def normalize_goals(self, goals):
+        if self.goal_mean is None:
+            raise ValueError("these statistics have no goals: the data they come from was not goal-conditioned.")
+        return ((np.asarray(goals, np.float32) - self.goal_mean) / self.goal_std).astype(np.float32)
+
+    def scale_returns(self, returns):
+        return (np.asarray(returns, np.float32) * self.reward_scale).astype(np.float32)
+
+
+def _mean_std(chunks):
+    """Exact mean / std over rows of many (n, d) arrays, in float64, two passes."""
+    count = sum(len(chunk) for chunk in chunks)
+    mean = sum(chunk.sum(0, dtype=np.float64) for chunk in chunks) / count
+    variance = sum(np.square(chunk - mean).sum(0) for chunk in chunks) / count
+    std = np.sqrt(variance)
+    return mean, np.where(std < STD_FLOOR, 1.0, std)

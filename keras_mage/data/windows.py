@@ -1,0 +1,125 @@
+"""Training windows gathered from flat arrays (numpy only: no TensorFlow here).
+
+Every step t of every episode starts a window of `horizon` steps. The dataset
+is stored once as flat, normalised arrays; a batch is gathered from a vector of
+window starts, so a 1M-step dataset never materialises its 1M windows.
+
+Example:
+
+>>> import numpy as np
+>>> from keras_mage.data import DataStatistics, Episode
+>>> from keras_mage.data.windows import WindowIndex, returns_to_go
+>>> returns_to_go(np.array([1.0, 1.0, 1.0]), discount=0.5).tolist()
+[1.75, 1.5, 1.0]
+>>> episode = Episode(observations=[[0.0], [1.0], [2.0]], goals=None, actions=[[1.0], [2.0]],
+...                   rewards=[1.0, 1.0], terminations=[0, 1], truncations=[0, 0])
+>>> stats = DataStatistics.from_episodes([episode], discount=1.0)
+>>> index = WindowIndex([episode], horizon=3, statistics=stats)
+>>> batch = index.gather(np.array([1]))
+>>> batch["mask"].tolist(), batch["returns"][..., 0].tolist(), batch["actions"][..., 0].tolist()
+([[1.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]])
+"""
+
+import numpy as np
+
+
+def returns_to_go(rewards, discount):
+    """R_t = r_t + discount * R_{t+1}, with R_T = 0 (no bootstrap at the end)."""
+    returns = np.empty(len(rewards), np.float64)
+    running = 0.0
+    for t, reward in zip(range(len(rewards) - 1, -1, -1), reversed(np.asarray(rewards, np.float64).tolist())):
+        running = reward + discount * running
+        returns[t] = running
+    return returns
+
+
+class WindowIndex:
+    """Flat normalised arrays of a dataset and the gather of windows from them.
+
+    Args:
+        episodes: an `EpisodeDataset` or list of `Episode`s.
+        horizon: steps per window.
+        statistics: the `DataStatistics` that normalise states and goals and
+            give the discount and reward scale of the returns.
+    """
+
+    def __init__(self, episodes, horizon, statistics):
+        self.horizon = int(horizon)
+        lengths = np.array([len(episode) for episode in episodes], np.int64)
+        self.num_windows = int(lengths.sum())
+        episode_of_step = np.repeat(np.arange(len(lengths)), lengths)
+        self._ends = np.cumsum(lengths)[episode_of_step]  # exclusive end of each step's episode
+        self._episode = episode_of_step  # each earlier episode adds one extra observation row
+        self._offsets = np.arange(self.horizon, dtype=np.int64)
+        self._states = statistics.normalize_states(np.concatenate([e.observations for e in episodes]))
+        self._actions = np.concatenate([episode.actions for episode in episodes])
+        self._returns = statistics.scale_returns(
+            np.concatenate([returns_to_go(episode.rewards, statistics.discount) for episode in episodes])
+        )
+        self._goals = None
+        if episodes[0].goals is not None:
+            self._goals = statistics.normalize_goals(np.concatenate([e.goals[:-1] for e in episodes]))
+
+    @property
+    def shapes(self):
+        """Per-window shapes (no batch axis) of the batch keys."""
+        shapes = {
+            "observations": (self.horizon, self._states.shape[1]),
+            "returns": (self.horizon, 1),
+            "actions": (self.horizon, self._actions.shape[1]),
+            "mask": (self.horizon,),
+        }
+        if self._goals is not None:
+            shapes["goals"] = (self._goals.shape[1],)
+        return shapes
+
+    def gather(self, starts):
+        """The batch dict (float32) of the windows starting at flat steps `starts`."""
+        starts = np.asarray(starts, np.int64).reshape(-1)
+        if starts.size and (starts.min() < 0 or starts.max() >= self.num_windows):
+            raise IndexError(f"window starts must lie in [0, {self.num_windows}).")
+        steps = starts[:, None] + self._offsets
+        ends = self._ends[starts][:, None]
+        real = steps < ends
+        step_rows = np.minimum(steps, ends - 1)
+        state_rows = np.minimum(steps, ends) + self._episode[starts][:, None]
+        batch = {
+            "observations": self._states[state_rows],
+            "returns": np.where(real, self._returns[step_rows], 0.0).astype(np.float32)[..., None],
+            "actions": self._actions[step_rows] * real[..., None],
+            "mask": real.astype(np.float32),
+        }
+        if self._goals is not None:
+            batch["goals"] = self._goals[starts]
+        return batch
+
+
+class BatchOrder:
+    """Which window starts each batch of each epoch holds (numpy, seeded).
+
+    Epoch e shuffles with `np.random.default_rng([seed, e])`, so the order is
+    the same for every backend and every run with the same seed.
+    """
+
+    def __init__(self, num_windows, batch_size, *, shuffle=True, seed=0, drop_remainder=True):
+        self.num_windows = int(num_windows)
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.seed = int(seed)
+        self.drop_remainder = bool(drop_remainder)
+        full, rest = divmod(self.num_windows, self.batch_size)
+        self.batches_per_epoch = full + (1 if rest and not drop_remainder else 0)
+        self._cached = (None, None)
+
+    def starts(self, epoch, batch):
+        """Window starts (int64) of batch `batch` in epoch `epoch`."""
+        if not 0 <= batch < self.batches_per_epoch:
+            raise IndexError(f"batch {batch} out of range: an epoch has {self.batches_per_epoch} batches.")
+        cached_epoch, order = self._cached
+        if cached_epoch != epoch:
+            if self.shuffle:
+                order = np.random.default_rng([self.seed, epoch]).permutation(self.num_windows)
+            else:
+                order = np.arange(self.num_windows, dtype=np.int64)
+            self._cached = (epoch, order)
+        return order[batch * self.batch_size : (batch + 1) * self.batch_size]

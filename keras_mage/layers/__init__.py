@@ -1,0 +1,9 @@
+from keras_mage.layers.action_head import ActionHead
+from keras_mage.layers.condition_embedding import ConditionEmbedding
+from keras_mage.layers.condition_guided_decoder import ConditionGuidedDecoder
+from keras_mage.layers.multiscale_quantizer import MultiScaleQuantizer
+from keras_mage.layers.next_scale_transformer import NextScaleTransformer, block_causal_mask
+from keras_mage.layers.phi_blend import PhiBlend
+from keras_mage.layers.residual_conv_block import ResidualConvBlock
+from keras_mage.layers.trajectory_encoder import TrajectoryEncoder
+from keras_mage.layers.transformer_block import TransformerBlock

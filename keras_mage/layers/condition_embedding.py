@@ -1,0 +1,59 @@
+"""Embedding of the condition (s_0, goal, R_0) with a learned null condition."""
+
+import keras
+from keras import layers, ops
+
+
+@keras.saving.register_keras_serializable(package="keras_mage")
+class ConditionEmbedding(layers.Layer):
+    """MLP embedding of the raw condition vector, with condition dropout.
+
+    In training each sample's embedding is replaced by a learned null
+    embedding with probability `dropout_rate`, which is what classifier-free
+    guidance needs at inference (`null_embedding(batch)`).
+
+    Example:
+
+    >>> embed = ConditionEmbedding(width=16, dropout_rate=0.1, seed=0)
+    >>> embed(keras.ops.ones((3, 7))).shape
+    (3, 16)
+    """
+
+    def __init__(self, width, dropout_rate=0.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.width = width
+        self.dropout_rate = dropout_rate
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="condition_dropout_seed")
+        self.hidden = layers.Dense(width, activation="silu", dtype=self.dtype_policy, name="hidden")
+        self.output_dense = layers.Dense(width, dtype=self.dtype_policy, name="output")
+
+    def build(self, input_shape):
+        self.hidden.build(input_shape)
+        self.output_dense.build((*input_shape[:-1], self.width))
+        self.null = self.add_weight(
+            shape=(self.width,),
+            initializer=keras.initializers.RandomNormal(stddev=0.02, seed=self.seed),
+            name="null",
+        )
+
+    def call(self, condition, training=False):
+        embedding = self.output_dense(self.hidden(condition))
+        if training and self.dropout_rate > 0:
+            batch = ops.shape(condition)[0]
+            keep = keras.random.uniform((batch, 1), seed=self.seed_generator) >= self.dropout_rate
+            embedding = ops.where(keep, embedding, self.null_embedding(batch))
+        return embedding
+
+    def null_embedding(self, batch):
+        """The unconditional embedding, broadcast to (batch, width)."""
+        null = ops.cast(self.null, self.compute_dtype)
+        return ops.broadcast_to(null[None, :], (batch, self.width))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "width": self.width,
+            "dropout_rate": self.dropout_rate,
+            "seed": self.seed,
+        }

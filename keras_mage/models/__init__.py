@@ -1,0 +1,1 @@
+from keras_mage.models.mage import MAGE

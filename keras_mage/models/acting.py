@@ -1,0 +1,48 @@
+"""The whole acting step in keras.ops: raw inputs -> normalise -> generate -> action.
+
+One function serves in-process acting (compiled per backend in `compiled.py`)
+and export (SavedModel / ONNX), so both give the same actions.
+"""
+
+import numpy as np
+from keras import ops
+
+
+def statistics_constants(model):
+    """Normalisation constants (numpy) from the model's data statistics, or identity."""
+    stats = model.data_statistics or {}
+
+    def vector(key, default, size):
+        value = stats.get(key)
+        return np.full((size,), default, "float32") if value is None else np.asarray(value, "float32")
+
+    return {
+        "state_mean": vector("observation_mean", 0.0, model.state_dim),
+        "state_std": vector("observation_std", 1.0, model.state_dim),
+        "goal_mean": vector("goal_mean", 0.0, model.goal_dim),
+        "goal_std": vector("goal_std", 1.0, model.goal_dim),
+        "reward_scale": float(stats.get("reward_scale", 1.0)),
+        "default_return": float(stats.get("return_quantile", 0.0)),
+        "action_low": vector("action_low", -np.inf, model.action_dim),
+        "action_high": vector("action_high", np.inf, model.action_dim),
+    }
+
+
+def make_raw_action_function(model, temperature=0.0, top_k=None, guidance_scale=1.0):
+    """`f(observations, goals, target_returns) -> actions (batch, chunk, da)` on raw values.
+
+    observations (batch, ds), goals (batch, dg) (ignored when the model has no
+    goals), target_returns (batch, 1) in the environment's reward units.
+    """
+    c = statistics_constants(model)
+
+    def act(observations, goals, target_returns):
+        states = (ops.cast(observations, "float32") - c["state_mean"]) / c["state_std"]
+        normalised_goals = None
+        if model.goal_dim:
+            normalised_goals = (ops.cast(goals, "float32") - c["goal_mean"]) / c["goal_std"]
+        returns = ops.cast(target_returns, "float32") * c["reward_scale"]
+        actions = model.act(states, normalised_goals, returns, temperature, top_k, guidance_scale)
+        return ops.clip(ops.cast(actions, "float32"), c["action_low"], c["action_high"])
+
+    return act

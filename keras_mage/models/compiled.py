@@ -1,0 +1,88 @@
+"""Backend-specific compilation of the acting step (the only backend switch in model code).
+
+- TensorFlow: `tf.function(jit_compile=True)` (XLA).
+- JAX: `jax.jit` of a stateless function of the model's variables; the
+  sampling seed's new state is written back after each call.
+- PyTorch: eager under `torch.no_grad()`.
+"""
+
+import keras
+import numpy as np
+
+from keras_mage.models.acting import make_raw_action_function, statistics_constants
+
+
+def compile_function(model, function):
+    """Wraps `function(*tensors)` that reads `model`'s variables into a compiled callable."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(function, jit_compile=True, reduce_retracing=True)
+    if backend == "jax":
+        return _jax_compile(model, function)
+    if backend == "torch":
+        import torch
+
+        def no_grad(*args):
+            with torch.no_grad():
+                return function(*args)
+
+        return no_grad
+    return function
+
+
+def _jax_compile(model, function):
+    import jax
+
+    variables = model.variables
+    seed_state = model.sampling_seed.state
+
+    def stateless(values, *args):
+        with keras.StatelessScope(state_mapping=list(zip(variables, values))) as scope:
+            outputs = function(*args)
+            new_seed = scope.get_current_value(seed_state)
+        return outputs, new_seed
+
+    jitted = jax.jit(stateless)
+
+    def call(*args):
+        outputs, new_seed = jitted([v.value for v in variables], *args)
+        if new_seed is not None:
+            seed_state.assign(new_seed)
+        return outputs
+
+    return call
+
+
+def predict_actions(model, observations, goals=None, target_returns=None, temperature=0.0, top_k=None, guidance_scale=1.0):
+    """Raw actions (batch, chunk, da) as numpy; see `MAGE.predict_actions`."""
+    if not model.built:
+        raise ValueError("The model is not built yet: train it with `fit` or load a trained model first.")
+    observations = np.asarray(observations, "float32")
+    if observations.ndim == 1:
+        observations = observations[None]
+    if observations.shape[-1] != model.state_dim:
+        raise ValueError(
+            f"Observations have {observations.shape[-1]} features; the model expects {model.state_dim}. "
+            "Use keras_mage.data.split_observation for dict observations."
+        )
+    batch = observations.shape[0]
+    if model.goal_dim:
+        if goals is None:
+            raise ValueError(f"This model is goal-conditioned: pass goals of size {model.goal_dim}.")
+        goals = np.asarray(goals, "float32").reshape(batch, model.goal_dim)
+    else:
+        goals = np.zeros((batch, 0), "float32")
+    if target_returns is None:
+        target_returns = statistics_constants(model)["default_return"]
+    target_returns = np.broadcast_to(np.asarray(target_returns, "float32").reshape(-1, 1), (batch, 1))
+    if not (np.isfinite(observations).all() and np.isfinite(goals).all() and np.isfinite(target_returns).all()):
+        raise ValueError("Observations, goals and target returns must be finite (found NaN or inf).")
+    key = (temperature, top_k, guidance_scale)
+    if key not in model._act_functions:
+        model._act_functions[key] = compile_function(
+            model, make_raw_action_function(model, temperature, top_k, guidance_scale)
+        )
+    actions = model._act_functions[key](observations, goals, np.ascontiguousarray(target_returns))
+    return keras.ops.convert_to_numpy(actions)

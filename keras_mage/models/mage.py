@@ -1,0 +1,351 @@
+"""The MAGE model: tokenizer, next-scale transformer and action head in one keras.Model."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_mage import presets
+from keras_mage.layers.action_head import ActionHead
+from keras_mage.layers.condition_embedding import ConditionEmbedding
+from keras_mage.layers.condition_guided_decoder import ConditionGuidedDecoder
+from keras_mage.layers.multiscale_quantizer import MultiScaleQuantizer
+from keras_mage.layers.next_scale_transformer import NextScaleTransformer
+from keras_mage.layers.trajectory_encoder import TrajectoryEncoder
+from keras_mage.models import sampling
+from keras_mage.models.training_data import as_training_data
+from keras_mage.models.validation import check_batch_shapes, check_config
+
+LOSS_NAMES = ("reconstruction_loss", "vq_loss", "condition_loss", "token_loss", "action_loss")
+
+
+@keras.saving.register_keras_serializable(package="keras_mage")
+class MAGE(keras.Model):
+    """Multi-scale autoregressive generation for offline RL (../shared/MAGE.md).
+
+    `fit` trains everything at once: tokenizer reconstruction, commitment and
+    condition losses from the first step; token cross-entropy, the action
+    loss and the condition loss on the Gumbel-softmax plan after
+    `tokenizer_warmup_steps` (two phases inside one `fit`). `fit` takes an
+    offline dataset directly (Minari id or object, TFDS name or directory,
+    HDF5 path, numpy episodes) or ready batches (see docs/contracts.md).
+
+    Example:
+
+    >>> import keras_mage
+    >>> model = keras_mage.MAGE.from_preset("tiny", seed=0)
+    >>> history = model.fit(episodes, epochs=1)  # doctest: +SKIP
+    >>> actions = model.predict_actions(observation, goal)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        state_dim=None,
+        action_dim=None,
+        goal_dim=0,
+        data_statistics=None,
+        seed=None,
+        **options,
+    ):
+        model_kwargs = {k: options.pop(k) for k in ("name", "dtype", "trainable") if k in options}
+        super().__init__(**model_kwargs)
+        config = presets.get_preset("base", **options)
+        check_config(config)
+        self.options = config
+        for key, value in config.items():
+            setattr(self, key, value)
+        self.scale_schedule = tuple(config["scale_schedule"])
+        self.state_dim = state_dim
+        self.action_dim = action_dim
+        self.goal_dim = goal_dim
+        self.data_statistics = data_statistics
+        self.seed = seed
+        self.sampling_seed = keras.random.SeedGenerator(_offset(seed, 3), name="sampling_seed")
+        policy = self.dtype_policy
+        self.encoder = TrajectoryEncoder(
+            self.tokenizer_width, self.code_dim, self.tokenizer_blocks, dtype=policy, name="encoder"
+        )
+        self.quantizer = MultiScaleQuantizer(
+            self.scale_schedule,
+            self.codebook_size,
+            num_phi=self.num_phi,
+            phi_ratio=self.phi_ratio,
+            commitment_beta=self.commitment_beta,
+            codebook_decay=self.codebook_decay,
+            dead_code_threshold=self.dead_code_threshold,
+            revive_every=self.revive_every,
+            seed=_offset(seed, 1),
+            dtype=policy,
+            name="quantizer",
+        )
+        self.condition_embedding = ConditionEmbedding(
+            self.model_width, self.condition_dropout, seed=_offset(seed, 2), dtype=policy, name="condition_embedding"
+        )
+        self.transformer = NextScaleTransformer(
+            self.scale_schedule,
+            self.codebook_size,
+            self.model_width,
+            self.num_layers,
+            self.num_heads,
+            self.mlp_ratio,
+            self.dropout,
+            dtype=policy,
+            name="transformer",
+        )
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in LOSS_NAMES + ("perplexity",)}
+        self._act_functions = {}
+
+    @classmethod
+    def from_preset(cls, preset, **overrides):
+        """A new model from a named preset (`keras_mage.PRESETS`), or a saved agent directory."""
+        from keras_mage.models import agent_directory
+
+        if agent_directory.is_agent_directory(preset):
+            return agent_directory.load(preset, **overrides)
+        model_args = {k: overrides.pop(k) for k in list(overrides) if k not in presets.DEFAULTS}
+        return cls(**presets.get_preset(preset, **overrides), **model_args)
+
+    # ------------------------------------------------------------------ build
+
+    @property
+    def condition_dim(self):
+        return self.state_dim + self.goal_dim + 1
+
+    def build(self, input_shape):
+        shapes = dict(input_shape)
+        check_batch_shapes(shapes, self.horizon, self.state_dim, self.action_dim, self.goal_dim)
+        self.state_dim = int(shapes["observations"][-1])
+        self.action_dim = int(shapes["actions"][-1])
+        self.goal_dim = int(shapes["goals"][-1]) if shapes.get("goals") is not None else 0
+        if self.seed is not None:
+            keras.utils.set_random_seed(self.seed)
+        policy = self.dtype_policy
+        self.decoder = ConditionGuidedDecoder(
+            self.tokenizer_width, 1 + self.state_dim, self.tokenizer_blocks, dtype=policy, name="decoder"
+        )
+        self.action_head = ActionHead(self.head_width, self.action_dim, self.action_chunk, dtype=policy, name="action_head")
+        self.gumbel_seed = keras.random.SeedGenerator(_offset(self.seed, 4), name="gumbel_seed")
+        window_shape = (None, self.horizon, 1 + self.state_dim)
+        feature_shape = (None, self.horizon, self.code_dim)
+        condition_shape = (None, self.condition_dim)
+        self.encoder.build(window_shape)
+        self.quantizer.build(feature_shape)
+        self.decoder.build(feature_shape, condition_shape)
+        self.condition_embedding.build(condition_shape)
+        next_length = self.transformer.num_tokens - self.scale_schedule[0]
+        self.transformer.build((None, self.model_width), (None, next_length, self.code_dim))
+        self.action_head.build((None, self.state_dim), feature_shape)
+        self.built = True
+
+    def get_build_config(self):
+        shapes = {
+            "observations": (None, self.horizon, self.state_dim),
+            "returns": (None, self.horizon, 1),
+            "actions": (None, self.horizon, self.action_dim),
+            "mask": (None, self.horizon),
+        }
+        if self.goal_dim:
+            shapes["goals"] = (None, self.goal_dim)
+        return {"input_shape": shapes}
+
+    def build_from_config(self, config):
+        self.build(config["input_shape"])
+
+    # ------------------------------------------------------------- training
+
+    def condition_vector(self, first_states, goals, first_returns):
+        """Raw condition (batch, ds + dg + 1): s_0, goal, R_0 (all normalised)."""
+        parts = [first_states] + ([goals] if self.goal_dim else []) + [first_returns]
+        return ops.concatenate([ops.cast(p, self.compute_dtype) for p in parts], axis=-1)
+
+    def call(self, inputs, training=False):
+        check_batch_shapes(
+            {k: tuple(v.shape) for k, v in inputs.items()}, self.horizon, self.state_dim, self.action_dim, self.goal_dim
+        )
+        states = ops.cast(inputs["observations"], self.compute_dtype)
+        returns = ops.cast(inputs["returns"], self.compute_dtype)
+        window = ops.concatenate([returns, states], axis=-1)
+        condition = self.condition_vector(states[:, 0], inputs.get("goals"), returns[:, 0])
+
+        quantized = self.quantizer(self.encoder(window), training=training)
+        reconstruction = self.decoder(quantized["f_hat"], condition)
+        embedding = self.condition_embedding(condition, training=training)
+        logits = self.transformer(embedding, quantized["next_inputs"], training=training)
+        plan = self.soft_plan(logits, training=training)
+        return {
+            "reconstruction": reconstruction,
+            "logits": logits,
+            "indices": quantized["indices"],
+            "vq_loss": quantized["vq_loss"],
+            "perplexity": quantized["perplexity"],
+            "actions": self.action_head(states[:, 0], plan),
+            "plan_first_step": self.decoder(plan, condition)[:, 0],
+        }
+
+    def soft_plan(self, logits, training=False):
+        """f_hat from Gumbel-softmax mixtures of codebook rows, differentiable in the logits."""
+        codebook = ops.cast(self.quantizer.codebook, self.compute_dtype)
+        plan = 0.0
+        for k in range(len(self.scale_schedule)):
+            scale_logits = logits[:, self.transformer.starts[k] : self.transformer.starts[k + 1]]
+            if training:
+                uniform = keras.random.uniform(ops.shape(scale_logits), 1e-6, 1.0 - 1e-6, seed=self.gumbel_seed)
+                scale_logits = scale_logits - ops.log(-ops.log(ops.cast(uniform, scale_logits.dtype)))
+            weights = ops.softmax(scale_logits / self.gumbel_temperature, axis=-1)
+            plan = plan + self.quantizer.codes_to_features(ops.matmul(weights, codebook), k)
+        return plan
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        mask = ops.cast(x["mask"], "float32")
+        states = ops.cast(x["observations"], "float32")
+        returns = ops.cast(x["returns"], "float32")
+        window = ops.concatenate([returns, states], axis=-1)
+        reconstruction = ops.cast(y_pred["reconstruction"], "float32")
+
+        step_error = ops.mean((reconstruction - window) ** 2, axis=-1)
+        losses = {"reconstruction_loss": _masked_mean(step_error, mask), "vq_loss": y_pred["vq_loss"]}
+        first_step = window[:, 0]
+        plan_first = ops.cast(y_pred["plan_first_step"], "float32")
+        tokenizer_condition = ops.mean((reconstruction[:, 0] - first_step) ** 2)
+        plan_condition = ops.mean((plan_first - first_step) ** 2)
+
+        token_error = keras.losses.sparse_categorical_crossentropy(
+            y_pred["indices"], ops.cast(y_pred["logits"], "float32"), from_logits=True
+        )
+        losses["token_loss"] = _masked_mean(token_error, self.token_mask(mask))
+        chunk = self.action_chunk
+        predicted = ops.cast(y_pred["actions"], "float32")
+        target = ops.cast(x["actions"][:, :chunk], "float32")
+        losses["action_loss"] = _masked_mean(ops.mean((predicted - target) ** 2, axis=-1), mask[:, :chunk])
+
+        # Phase 2 (after the tokenizer warm-up) switches on the generation losses.
+        phase_2 = ops.cast(self.quantizer.step > self.tokenizer_warmup_steps, "float32")
+        losses["condition_loss"] = tokenizer_condition + phase_2 * plan_condition
+        total = (
+            self.reconstruction_weight * losses["reconstruction_loss"]
+            + self.vq_weight * losses["vq_loss"]
+            + self.condition_weight * losses["condition_loss"]
+            + phase_2 * (self.token_weight * losses["token_loss"] + self.action_weight * losses["action_loss"])
+        )
+        for name, value in losses.items():
+            self.trackers[name].update_state(value)
+        self.trackers["perplexity"].update_state(y_pred["perplexity"])
+        return total
+
+    def token_mask(self, mask):
+        """(batch, T) mask of tokens whose time span holds at least one real step."""
+        pooled = [
+            ops.einsum("ls,bs->bl", ops.convert_to_tensor(m), mask) for m in self.quantizer.down
+        ]
+        return ops.cast(ops.concatenate(pooled, axis=1) > 0, "float32")
+
+    def compile(self, optimizer=None, **kwargs):
+        """Compiles with AdamW (the preset's learning rate and weight decay, clipnorm 1) by default."""
+        if optimizer is None:
+            optimizer = keras.optimizers.AdamW(
+                learning_rate=self.learning_rate, weight_decay=self.weight_decay, global_clipnorm=1.0
+            )
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def compile_from_config(self, config):
+        # Restores the saved optimizer (and its state) when a `.keras` file is loaded.
+        return super().compile_from_config(config)
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, **kwargs):
+        """Trains on an offline dataset or ready batches; compiles with defaults if needed.
+
+        Raw sources are windowed by `keras_mage.data.make_dataset` and their
+        normalisation statistics are stored in the model (kept if the model
+        already has some, so continued training normalises the same way).
+        """
+        x, statistics = as_training_data(
+            x,
+            horizon=self.horizon,
+            batch_size=batch_size or self.options["batch_size"],
+            statistics=self.data_statistics,
+            discount=self.discount,
+            reward_scale=self.reward_scale,
+            seed=self.seed or 0,
+            repeat=steps_per_epoch is not None,
+        )
+        if statistics is not None:
+            self.data_statistics = statistics
+        if not self.compiled:
+            self.compile()
+        if not isinstance(x, dict):
+            batch_size = None
+        return super().fit(x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
+
+    # ------------------------------------------------------------ generation
+
+    def generate(self, condition, temperature=0.0, top_k=None, guidance_scale=1.0):
+        """Coarse-to-fine generation of the K token maps for a raw condition vector.
+
+        All tokens of a scale are sampled in parallel; keys and values of
+        earlier scales are cached. `temperature=0` is greedy decoding.
+        Returns `(indices (batch, T), f_hat (batch, L, C))`.
+        """
+        embedding = self.condition_embedding(condition)
+        guided = guidance_scale != 1.0
+        if guided:
+            embedding = ops.concatenate([embedding, self.condition_embedding.null_embedding(ops.shape(embedding)[0])], 0)
+        f_hat = None
+        scale_input, caches, indices = None, None, []
+        for k in range(len(self.scale_schedule)):
+            logits, caches = self.transformer.scale_logits(embedding, scale_input, k, caches)
+            if guided:
+                conditional, unconditional = ops.split(logits, 2, axis=0)
+                logits = unconditional + guidance_scale * (conditional - unconditional)
+            index = sampling.sample_tokens(logits, temperature, top_k, self.sampling_seed)
+            h = self.quantizer.embed_tokens(index, k)
+            f_hat = h if f_hat is None else f_hat + h
+            indices.append(index)
+            if k + 1 < len(self.scale_schedule):
+                scale_input = self.quantizer.next_scale_input(f_hat, k)
+                if guided:
+                    scale_input = ops.concatenate([scale_input, scale_input], axis=0)
+        return ops.concatenate(indices, axis=1), f_hat
+
+    def act(self, states, goals=None, returns=None, temperature=0.0, top_k=None, guidance_scale=1.0):
+        """Actions (batch, chunk, da) from NORMALISED first states, goals and scaled returns."""
+        condition = self.condition_vector(states, goals, returns)
+        _, f_hat = self.generate(condition, temperature, top_k, guidance_scale)
+        return self.action_head(ops.cast(states, self.compute_dtype), f_hat)
+
+    def predict_actions(self, observations, goals=None, target_returns=None, **sampling_options):
+        """Raw actions (batch, chunk, da) for raw states, goals and target returns.
+
+        Applies the stored normalisation, generates the plan coarse to fine
+        (compiled per backend, see `keras_mage.models.compiled`) and clips to
+        the dataset's action bounds. `target_returns` default to the data's
+        high return quantile.
+        """
+        from keras_mage.models import compiled
+
+        return compiled.predict_actions(self, observations, goals, target_returns, **sampling_options)
+
+    def save_to_preset(self, path):
+        """Saves the trained agent as a directory that `MAGE.from_preset(path)` reloads."""
+        from keras_mage.models import agent_directory
+
+        return agent_directory.save(self, path)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            **self.options,
+            "scale_schedule": list(self.scale_schedule),
+            "state_dim": self.state_dim,
+            "action_dim": self.action_dim,
+            "goal_dim": self.goal_dim,
+            "data_statistics": self.data_statistics,
+            "seed": self.seed,
+        }
+
+
+def _offset(seed, offset):
+    return None if seed is None else seed + offset
+
+
+def _masked_mean(values, mask):
+    mask = ops.cast(mask, values.dtype)
+    return ops.sum(values * mask) / ops.maximum(ops.sum(mask), 1.0)

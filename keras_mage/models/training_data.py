@@ -1,0 +1,51 @@
+"""Turns what a user hands to `MAGE.fit` into batches the model trains on."""
+
+import numpy as np
+
+
+def as_training_data(x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat):
+    """Returns `(data, statistics_config_or_None)` for `keras.Model.fit`.
+
+    Ready data (tf.data.Dataset, keras.utils.PyDataset, iterators, dicts of
+    batch arrays) passes through; any offline-dataset source goes through
+    `keras_mage.data.load_episodes` and `make_dataset`.
+    """
+    if x is None:
+        raise ValueError("`fit` needs data: an offline dataset (Minari id, path, episodes) or batches.")
+    if _is_ready_data(x):
+        return x, None
+    if isinstance(x, dict) and "observations" in x:
+        _check_finite(x)
+        return x, None
+    from keras_mage import data
+
+    episodes = x if isinstance(x, data.EpisodeDataset) else data.load_episodes(x)
+    if statistics is not None:
+        statistics = data.DataStatistics.from_config(statistics)
+    dataset, statistics = data.make_dataset(
+        episodes,
+        horizon,
+        batch_size,
+        statistics,
+        discount=discount,
+        reward_scale=reward_scale,
+        seed=seed,
+        repeat=repeat,
+    )
+    return dataset, statistics.get_config()
+
+
+def _is_ready_data(x):
+    import keras
+
+    if isinstance(x, keras.utils.PyDataset):
+        return True
+    module = type(x).__module__
+    return module.startswith(("tensorflow", "torch.utils.data")) or hasattr(x, "__next__")
+
+
+def _check_finite(batches):
+    for key, value in batches.items():
+        value = np.asarray(value)
+        if value.dtype.kind == "f" and not np.isfinite(value).all():
+            raise ValueError(f"`{key}` holds NaN or inf values; clean the data before training.")
