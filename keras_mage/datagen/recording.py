@@ -45,7 +45,6 @@ class EpisodeRecorder:
 
     def __init__(self, record_infos):
         self._record_infos = record_infos
-        self._episode_id = 0
         self._steps = None
 
     def start(self, obs, info, seed=None):
@@ -64,8 +63,7 @@ class EpisodeRecorder:
 
     def finish(self):
         steps, self._steps = self._steps, None
-        buffer = EpisodeBuffer(
-            id=self._episode_id,
+        return EpisodeBuffer(  # id None: storage numbers episodes in write order
             seed=self._seed,
             observations=_stack(steps["obs"]),
             actions=np.stack(steps["actions"]),
@@ -74,8 +72,6 @@ class EpisodeRecorder:
             truncations=np.asarray(steps["truncations"]),
             infos=_stack(steps["infos"]),
         )
-        self._episode_id += 1
-        return buffer
 
 
 def _stack(items):

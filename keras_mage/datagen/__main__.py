@@ -1,0 +1,60 @@
+"""Command line: ``python -m keras_mage.datagen {pointmaze,antmaze} ...``.
+
+Example:
+    python -m keras_mage.datagen pointmaze --maze umaze --steps 1000000 --seed 123
+    python -m keras_mage.datagen antmaze --variant medium-play --ant-policy PATH --workers 2
+"""
+
+import argparse
+import logging
+import time
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m keras_mage.datagen",
+                                     description="Regenerate maze datasets as local Minari datasets.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    point = sub.add_parser("pointmaze", help="Minari's PointMaze procedure (no weights needed).")
+    point.add_argument("--maze", required=True, choices=["umaze", "medium", "large"])
+    ant = sub.add_parser("antmaze", help="AntMaze with D4RL's ant policy file.")
+    ant.add_argument("--variant", required=True,
+                     choices=["umaze", "umaze-diverse", "medium-play", "medium-diverse",
+                              "large-play", "large-diverse"])
+    ant.add_argument("--ant-policy", default=None,
+                     help="path to d4rl_ant_hierarch_pol.pkl (default: $KERAS_MAGE_ANT_POLICY "
+                          "or ../shared/data/ next to the repository)")
+    ant.add_argument("--workers", type=int, default=1)
+    for p in (point, ant):
+        p.add_argument("--steps", type=int, default=1_000_000)
+        p.add_argument("--seed", type=int, default=123)
+        p.add_argument("--dataset-id", default=None, help="default keras_mage/<maze kind>/<name>-v0")
+        p.add_argument("--ref-episodes", type=int, default=100,
+                       help="episodes per reference score (random policy and expert)")
+    return parser
+
+
+def main(argv=None):
+    """Parse ``argv`` and run one generator; prints the new dataset id."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    start = time.time()
+    common = dict(steps=args.steps, seed=args.seed, dataset_id=args.dataset_id,
+                  ref_episodes=args.ref_episodes)
+    if args.command == "pointmaze":
+        from keras_mage.datagen.pointmaze import generate_pointmaze
+
+        dataset_id = generate_pointmaze(args.maze, **common)
+    else:
+        from keras_mage.datagen.antmaze import generate_antmaze
+
+        dataset_id = generate_antmaze(args.variant, policy_path=args.ant_policy,
+                                      workers=args.workers, **common)
+    import minari
+
+    dataset = minari.load_dataset(dataset_id)
+    print(f"{dataset_id}: {dataset.total_episodes} episodes, {dataset.total_steps} steps, "
+          f"{time.time() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
