@@ -1,0 +1,12 @@
+"""Acting and evaluation: policies over trained agents, scores, plots, videos.
+
+Example:
+
+>>> from keras_mage.control import MAGEPolicy, evaluate
+>>> results = evaluate(model, "keras_mage/pointmaze/umaze-v0", episodes=50)  # doctest: +SKIP
+"""
+
+from keras_mage.control.evaluation import evaluate
+from keras_mage.control.policy import MAGEPolicy
+
+__all__ = ["MAGEPolicy", "evaluate"]

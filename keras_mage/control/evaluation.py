@@ -1,0 +1,245 @@
+"""Evaluation over vectorised envs: success rate, normalised score, returns, trajectories.
+
+Episode i is reset with seed `seed + i`, whatever `num_envs` is, and the
+agent's sampling seed is set from `seed`, so a run is reproducible. An episode
+succeeds when `info["success"]` is true at ANY step before the time limit
+(D4RL-style); the Minari normalised score is (return - ref_min) / (ref_max -
+ref_min) per episode, when the dataset stores reference returns.
+
+Example:
+
+>>> results = evaluate(model, "keras_mage/pointmaze/umaze-v0", episodes=50, num_envs=10, seed=0,
+...                    output_path="runs/umaze/evaluation.json")  # doctest: +SKIP
+>>> results["success_rate"], results["normalized_score"]  # doctest: +SKIP
+(0.92, 0.81)
+"""
+
+import numpy as np
+
+from keras_mage.control.environments import resolve_environment
+from keras_mage.control.files import write_json
+from keras_mage.control.policy import MAGEPolicy
+
+# Result keys kept out of the JSON file (arrays per step, long env specs).
+NOT_IN_JSON = ("trajectories", "env_spec")
+
+
+def evaluate(
+    agent,
+    env=None,
+    episodes=50,
+    num_envs=10,
+    seed=0,
+    output_path=None,
+    ref_scores=None,
+    policy_options=None,
+    progress=True,
+):
+    """Runs `episodes` episodes of `agent` and returns a dict of scores.
+
+    Args:
+        agent: a trained model with `predict_actions` (MAGE, BehaviorCloning)
+            or a policy with `act(observations)` / `reset(mask)` /
+            `observe(rewards, done)`.
+        env: Minari id, MinariDataset, EpisodeDataset or env factory; default
+            the dataset the agent was trained on (its statistics' dataset_id).
+        episodes, num_envs, seed: episode count, parallel envs, base seed.
+        output_path: where to write the scores as JSON (atomically).
+        ref_scores: (ref_min, ref_max) overriding the dataset's.
+        policy_options: `MAGEPolicy` arguments when `agent` is a model.
+    Returns:
+        success_rate, normalized_score, mean_return (each with `_stderr`),
+        mean_episode_length, `per_episode` lists, `trajectories` (xy, goal,
+        actions, seed, success per episode) and `env_spec` (JSON string).
+    """
+    import gymnasium as gym
+    from tqdm.auto import tqdm
+
+    if episodes < 1 or num_envs < 1:
+        raise ValueError(f"episodes and num_envs must be >= 1, got {episodes} and {num_envs}.")
+    policy = _as_policy(agent, policy_options or {}, seed)
+    target = resolve_environment(_default_env(agent) if env is None else env, ref_scores)
+    num_envs = min(num_envs, episodes)
+    envs = gym.vector.SyncVectorEnv(
+        [target.make_env for _ in range(num_envs)], autoreset_mode=gym.vector.AutoresetMode.DISABLED
+    )
+    runner = _EpisodeRunner(episodes, seed)
+    policy.reset()
+    everyone = np.arange(num_envs)
+    assigned = runner.assign(everyone)
+    observations, _ = envs.reset(seed=_seeds(assigned, num_envs))
+    runner.begin(observations, assigned)
+    with tqdm(total=episodes, desc="evaluate", unit="episode", disable=not progress) as bar:
+        while runner.finished < episodes:
+            actions = policy.act(observations)
+            observations, rewards, terminated, truncated, infos = envs.step(actions)
+            ended = np.asarray(terminated | truncated, bool)
+            bar.update(runner.record(actions, observations, rewards, ended, infos))
+            policy.observe(rewards, ended)
+            if ended.any():
+                assigned = runner.assign(everyone[ended])
+                new_observations, _ = envs.reset(seed=_seeds(assigned, num_envs), options={"reset_mask": ended})
+                observations = _merge(observations, new_observations, ended)
+                runner.begin(observations, assigned)
+    spec = envs.envs[0].spec
+    envs.close()
+    results = _summary(runner.episodes, target, seed, num_envs)
+    results["env_spec"] = _spec_json(spec)
+    if output_path is not None:
+        write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})
+    return results
+
+
+def _as_policy(agent, options, seed):
+    if hasattr(agent, "predict_actions"):
+        _seed_sampling(agent, seed)
+        return MAGEPolicy(agent, **options)
+    if options:
+        raise ValueError("`policy_options` apply to models only; configure the policy you passed instead.")
+    if not all(hasattr(agent, name) for name in ("act", "reset", "observe")):
+        raise TypeError(
+            f"{type(agent).__name__} is neither a model with `predict_actions` nor a policy with "
+            "`act`, `reset` and `observe`."
+        )
+    _seed_sampling(getattr(agent, "model", None), seed)
+    return agent
+
+
+def _seed_sampling(model, seed):
+    generator = getattr(model, "sampling_seed", None)
+    if generator is not None:
+        generator.state.assign(np.array([seed, 0], generator.state.dtype))
+
+
+def _default_env(agent):
+    model = getattr(agent, "model", agent)
+    dataset_id = (getattr(model, "data_statistics", None) or {}).get("dataset_id")
+    if dataset_id is None:
+        raise ValueError("The agent records no training dataset id: pass `env=` (a dataset id or env factory).")
+    return dataset_id
+
+
+def _seeds(assigned, num_envs):
+    """Reset seeds per env: the assigned episodes' seeds, None for the other envs."""
+    seeds = [None] * num_envs
+    for env, episode in assigned.items():
+        seeds[env] = None if episode is None else episode["seed"]
+    return seeds
+
+
+def _spec_json(spec):
+    """The env spec as JSON (what the video subprocess rebuilds the env from), or None."""
+    try:
+        return None if spec is None else spec.to_json()
+    except ValueError:  # kwargs that JSON cannot hold: no video replay for this env
+        return None
+
+
+def _merge(old, new, mask):
+    if isinstance(old, dict):
+        return {key: _merge(old[key], new[key], mask) for key in old}
+    merged = np.array(old, copy=True)
+    merged[mask] = new[mask]
+    return merged
+
+
+class _EpisodeRunner:
+    """Per-env bookkeeping: which episode each env plays and what it recorded.
+
+    Envs left over once every episode is assigned run idle; their steps are ignored.
+    """
+
+    def __init__(self, episodes, seed):
+        self.wanted, self.seed = episodes, seed
+        self.next_episode = 0
+        self.finished = 0
+        self.current = {}
+        self.episodes = []
+
+    def assign(self, envs):
+        """Gives the next episodes (or None: idle) to `envs`; returns {env: episode}."""
+        assigned = {}
+        for env in envs:
+            episode = None
+            if self.next_episode < self.wanted:
+                episode = {"index": self.next_episode, "seed": self.seed + self.next_episode}
+                self.next_episode += 1
+            assigned[int(env)] = episode
+        return assigned
+
+    def begin(self, observations, assigned):
+        for env, episode in assigned.items():
+            if episode is not None:
+                episode.update(xy=[_xy(observations, env)], goal=_goal(observations, env), actions=[])
+                episode.update({"return": 0.0, "success": False, "first_success": None})
+            self.current[env] = episode
+
+    def record(self, actions, observations, rewards, ended, infos):
+        """Adds one step; returns how many episodes it finished."""
+        success = np.asarray(infos.get("success", np.zeros(len(ended), bool)), bool)
+        finished = 0
+        for env, episode in self.current.items():
+            if episode is None:
+                continue
+            episode["actions"].append(np.asarray(actions[env], np.float32))
+            episode["xy"].append(_xy(observations, env))
+            episode["return"] += float(rewards[env])
+            if success[env] and not episode["success"]:
+                episode["success"], episode["first_success"] = True, len(episode["actions"])
+            if ended[env]:
+                self.episodes.append(_close(episode))
+                finished += 1
+        self.finished += finished
+        return finished
+
+
+def _close(episode):
+    episode["length"] = len(episode["actions"])
+    episode["actions"] = np.stack(episode["actions"])
+    episode["xy"] = None if episode["xy"][0] is None else np.stack(episode["xy"])
+    return episode
+
+
+def _xy(observations, env):
+    if isinstance(observations, dict) and "achieved_goal" in observations:
+        return np.array(observations["achieved_goal"][env][:2], np.float32)
+    return None
+
+
+def _goal(observations, env):
+    if isinstance(observations, dict) and "desired_goal" in observations:
+        return np.array(observations["desired_goal"][env][:2], np.float32)
+    return None
+
+
+def _mean_stderr(values):
+    values = np.asarray(values, np.float64)
+    stderr = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+    return float(values.mean()), float(stderr)
+
+
+def _summary(episodes, target, seed, num_envs):
+    episodes = sorted(episodes, key=lambda e: e["index"])
+    returns = np.array([e["return"] for e in episodes])
+    successes = np.array([e["success"] for e in episodes], np.float64)
+    results = {"dataset_id": target.dataset_id, "episodes": len(episodes), "seed": seed, "num_envs": num_envs}
+    results["success_rate"], results["success_rate_stderr"] = _mean_stderr(successes)
+    results["mean_return"], results["return_stderr"] = _mean_stderr(returns)
+    results["ref_min_score"], results["ref_max_score"] = target.ref_min_score, target.ref_max_score
+    results["normalized_score"] = results["normalized_score_stderr"] = None
+    if target.ref_min_score is not None and target.ref_max_score is not None:
+        span = target.ref_max_score - target.ref_min_score
+        scores = (returns - target.ref_min_score) / span
+        results["normalized_score"], results["normalized_score_stderr"] = _mean_stderr(scores)
+    results["mean_episode_length"] = float(np.mean([e["length"] for e in episodes]))
+    results["per_episode"] = {
+        "seed": [e["seed"] for e in episodes],
+        "return": returns.tolist(),
+        "success": [bool(e["success"]) for e in episodes],
+        "first_success_step": [e["first_success"] for e in episodes],
+        "length": [e["length"] for e in episodes],
+    }
+    results["trajectories"] = [
+        {key: e[key] for key in ("seed", "xy", "goal", "actions", "success", "return")} for e in episodes
+    ]
+    return results

@@ -1,0 +1,117 @@
+"""Acting in environments: observation in, action out, with a target return.
+
+`MAGEPolicy` wraps any agent with `predict_actions(states, goals,
+target_returns)` and `data_statistics` (a `MAGE` model or the
+behaviour-cloning baseline). It splits env observations with
+`keras_mage.data.split_observation`, conditions on the current state, goal and
+per-env target return, and replans every `replan_every` steps, executing the
+predicted action chunk in between. The target return starts at
+`target_return` (default: the data's 0.9 return quantile stored in the model)
+and is decremented by the rewards received, per env, as in Decision
+Transformer; `reset(mask)` restarts the envs that begin a new episode.
+
+Example:
+
+>>> policy = MAGEPolicy(model, replan_every=1)  # doctest: +SKIP
+>>> observation, _ = env.reset(seed=0)  # doctest: +SKIP
+>>> action = policy.act(observation)  # doctest: +SKIP
+>>> observation, reward, terminated, truncated, info = env.step(action)  # doctest: +SKIP
+>>> policy.observe(reward, done=terminated or truncated)  # doctest: +SKIP
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+
+class MAGEPolicy:
+    """An env-facing policy over a trained agent (single or batched observations).
+
+    Args:
+        model: a trained agent with `predict_actions` (and `action_chunk`).
+        target_return: initial target return in raw reward units; default the
+            model's `data_statistics["return_quantile"]`.
+        replan_every: generate a new plan every n steps (1 = every step); at
+            most the model's action chunk.
+        temperature, top_k, guidance_scale: sampling options passed to
+            `predict_actions` (greedy by default).
+    """
+
+    def __init__(self, model, target_return=None, replan_every=1, temperature=0.0, top_k=None, guidance_scale=1.0):
+        chunk = int(getattr(model, "action_chunk", 1))
+        if not 1 <= replan_every <= chunk:
+            raise ValueError(
+                f"replan_every={replan_every} but the model predicts {chunk} action(s) per plan; use "
+                f"1 <= replan_every <= {chunk}, or train with a larger `action_chunk`."
+            )
+        if target_return is None:
+            statistics = getattr(model, "data_statistics", None) or {}
+            if "return_quantile" not in statistics:
+                raise ValueError(
+                    "The model stores no return statistics (train it with `fit` on a dataset); "
+                    "pass `target_return=` explicitly."
+                )
+            target_return = statistics["return_quantile"]
+        self.model = model
+        self.initial_target = float(target_return)
+        self.replan_every = int(replan_every)
+        self.sampling = {"temperature": temperature, "top_k": top_k, "guidance_scale": guidance_scale}
+        self.target_returns = None  # (num_envs,) once the batch size is known
+        self._plans = None  # (num_envs, chunk, da)
+        self._steps_since_plan = None  # (num_envs,)
+
+    def reset(self, mask=None):
+        """Restarts every env (forgetting the batch size), or the envs where `mask` is True."""
+        if mask is None or self.target_returns is None:
+            self.target_returns = None
+            return
+        mask = np.asarray(mask, bool).reshape(-1)
+        self.target_returns[mask] = self.initial_target
+        self._steps_since_plan[mask] = self.replan_every  # forces a new plan at the next act
+
+    def observe(self, rewards, done=None):
+        """Decrements the target returns by `rewards`; resets the envs whose episode is `done`."""
+        if self.target_returns is None:
+            raise ValueError("call `act` before `observe`: the policy has no episode in progress.")
+        self.target_returns -= np.asarray(rewards, np.float32).reshape(-1)
+        if done is not None:
+            self.reset(done)
+
+    def act(self, observation, rewards=None, done=None):
+        """Actions for an observation (single: (da,)) or a batch of them ((num_envs, da)).
+
+        `rewards` / `done`, when given, are the previous step's and are applied
+        first (same as calling `observe`).
+        """
+        from keras_mage.data import split_observation
+
+        if rewards is not None:
+            self.observe(rewards, done)
+        states, goals = split_observation(observation)
+        single = states.ndim == 1
+        states = states.reshape(-1, states.shape[-1])
+        if goals is not None:
+            goals = goals.reshape(len(states), -1)
+        self._start(len(states))
+        replan = self._steps_since_plan >= self.replan_every
+        if replan.any():
+            plans = self.model.predict_actions(states, goals, self.target_returns.copy(), **self.sampling)
+            self._plans[replan] = np.asarray(plans)[replan]
+            self._steps_since_plan[replan] = 0
+        actions = self._plans[np.arange(len(states)), self._steps_since_plan]
+        self._steps_since_plan += 1
+        return actions[0] if single else actions
+
+    def _start(self, num_envs):
+        if self.target_returns is not None and len(self.target_returns) == num_envs:
+            return
+        if self.target_returns is not None:
+            raise ValueError(
+                f"the policy acts for {len(self.target_returns)} env(s) but got {num_envs} observation(s); "
+                "use one policy per vector env size."
+            )
+        chunk = int(getattr(self.model, "action_chunk", 1))
+        action_dim = int(self.model.action_dim)
+        self.target_returns = np.full(num_envs, self.initial_target, np.float32)
+        self._plans = np.zeros((num_envs, chunk, action_dim), np.float32)
+        self._steps_since_plan = np.full(num_envs, self.replan_every, np.int64)
