@@ -111,15 +111,22 @@ def _tensorflow_available():
 
 def _tf_dataset(index, order, repeat):
     """A tf.data.Dataset over the same numpy order and gather as `WindowPyDataset`."""
+    import numpy as np
     import tensorflow as tf
 
-    epochs = itertools.count()  # each new iteration (Keras epoch) reshuffles
-
-    def batches_of_starts():
-        for epoch in itertools.count() if repeat else [next(epochs)]:
-            for batch in range(order.batches_per_epoch):
-                yield order.starts(epoch, batch)
-
+    if repeat:
+        epochs = tf.data.Dataset.counter()
+    else:  # one epoch per iteration; each new iteration (Keras epoch) reshuffles
+        counter = itertools.count()
+        epochs = tf.data.Dataset.from_tensors(np.int64(0)).map(
+            lambda _: tf.numpy_function(lambda: np.int64(next(counter)), [], tf.int64, stateful=True)
+        )
+    orders = epochs.map(lambda epoch: tf.numpy_function(order.epoch_order, [epoch], tf.int64))
+    starts = orders.flat_map(
+        lambda starts: tf.data.Dataset.from_tensor_slices(starts).batch(
+            order.batch_size, drop_remainder=order.drop_remainder
+        )
+    )
     shapes = index.shapes
     keys = list(shapes)
     batch_dim = order.batch_size if order.drop_remainder else None
@@ -134,9 +141,6 @@ def _tf_dataset(index, order, repeat):
             value.set_shape((batch_dim, *shapes[key]))
         return dict(zip(keys, values))
 
-    starts = tf.data.Dataset.from_generator(
-        batches_of_starts, output_signature=tf.TensorSpec((batch_dim,), tf.int64)
-    )
     return starts.map(to_dict, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(
         tf.data.AUTOTUNE
     )

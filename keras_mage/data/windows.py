@@ -52,10 +52,11 @@ class WindowIndex:
         self._episode = episode_of_step  # each earlier episode adds one extra observation row
         self._offsets = np.arange(self.horizon, dtype=np.int64)
         self._states = statistics.normalize_states(np.concatenate([e.observations for e in episodes]))
-        self._actions = np.concatenate([episode.actions for episode in episodes])
-        self._returns = statistics.scale_returns(
-            np.concatenate([returns_to_go(episode.rewards, statistics.discount) for episode in episodes])
-        )
+        # One extra zero row (index num_windows) is what padding steps gather.
+        actions = [episode.actions for episode in episodes]
+        self._actions = np.concatenate([*actions, np.zeros((1, actions[0].shape[1]), np.float32)])
+        returns = [returns_to_go(episode.rewards, statistics.discount) for episode in episodes]
+        self._returns = statistics.scale_returns(np.concatenate([*returns, [0.0]]))
         self._goals = None
         if episodes[0].goals is not None:
             self._goals = statistics.normalize_goals(np.concatenate([e.goals[:-1] for e in episodes]))
@@ -81,16 +82,16 @@ class WindowIndex:
         steps = starts[:, None] + self._offsets
         ends = self._ends[starts][:, None]
         real = steps < ends
-        step_rows = np.minimum(steps, ends - 1)
-        state_rows = np.minimum(steps, ends) + self._episode[starts][:, None]
+        step_rows = np.where(real, steps, self.num_windows)  # padding -> the zero row
+        state_rows = np.minimum(steps, ends) + self._episode[starts][:, None]  # padding -> s_T
         batch = {
-            "observations": self._states[state_rows],
-            "returns": np.where(real, self._returns[step_rows], 0.0).astype(np.float32)[..., None],
-            "actions": self._actions[step_rows] * real[..., None],
+            "observations": np.take(self._states, state_rows, axis=0),
+            "returns": np.take(self._returns, step_rows)[..., None],
+            "actions": np.take(self._actions, step_rows, axis=0),
             "mask": real.astype(np.float32),
         }
         if self._goals is not None:
-            batch["goals"] = self._goals[starts]
+            batch["goals"] = np.take(self._goals, starts, axis=0)
         return batch
 
 
@@ -117,9 +118,12 @@ class BatchOrder:
             raise IndexError(f"batch {batch} out of range: an epoch has {self.batches_per_epoch} batches.")
         cached_epoch, order = self._cached
         if cached_epoch != epoch:
-            if self.shuffle:
-                order = np.random.default_rng([self.seed, epoch]).permutation(self.num_windows)
-            else:
-                order = np.arange(self.num_windows, dtype=np.int64)
+            order = self.epoch_order(epoch)
             self._cached = (epoch, order)
         return order[batch * self.batch_size : (batch + 1) * self.batch_size]
+
+    def epoch_order(self, epoch):
+        """All window starts (int64) of epoch `epoch`, in batch order."""
+        if not self.shuffle:
+            return np.arange(self.num_windows, dtype=np.int64)
+        return np.random.default_rng([self.seed, int(epoch)]).permutation(self.num_windows)

@@ -109,13 +109,15 @@ class MultiScaleQuantizer(layers.Layer):
         """The partial reconstruction after scales <= k, pooled to length l_{k+1}."""
         return resample(f_hat, self.down[scale_index + 1])
 
-    def call(self, f, training=False):
+    def call(self, f, training=False, num_scales=None):
+        """Quantises `f`; `num_scales` < K stops after the first scales (ablations, tests)."""
+        num_scales = self.num_scales if num_scales is None else num_scales
         f32 = ops.cast(f, "float32")
         residual = ops.stop_gradient(f32)
         f_hat = ops.zeros_like(f32)
         vq_loss = 0.0
         indices, residuals, next_inputs = [], [], []
-        for k in range(self.num_scales):
+        for k in range(num_scales):
             pooled = resample(residual, self.down[k])
             index = self.nearest_codes(pooled)
             h = ops.cast(self.embed_tokens(index, k), "float32")
@@ -126,11 +128,12 @@ class MultiScaleQuantizer(layers.Layer):
             vq_loss = vq_loss + self.commitment_beta * commitment + codebook_fit
             indices.append(index)
             residuals.append(ops.reshape(ops.stop_gradient(pooled), (-1, pooled.shape[-1])))
-            if k + 1 < self.num_scales:
+            if k + 1 < num_scales:
                 next_inputs.append(self.next_scale_input(f_hat, k))
-        indices = ops.concatenate(indices, axis=1)
         if training:
-            self._update_codebook(ops.concatenate(residuals, axis=0), ops.reshape(indices, (-1,)))
+            flat_indices = [ops.reshape(index, (-1,)) for index in indices]  # row order of `residuals`
+            self._update_codebook(ops.concatenate(residuals, axis=0), ops.concatenate(flat_indices, axis=0))
+        indices = ops.concatenate(indices, axis=1)
         f_hat_st = f32 + ops.stop_gradient(f_hat - f32)
         return {
             "f_hat": ops.cast(f_hat_st, self.compute_dtype),
@@ -138,7 +141,7 @@ class MultiScaleQuantizer(layers.Layer):
             "next_inputs": ops.cast(ops.concatenate(next_inputs, axis=1), self.compute_dtype)
             if next_inputs
             else None,
-            "vq_loss": vq_loss / self.num_scales,
+            "vq_loss": vq_loss / num_scales,
             "perplexity": self._perplexity(indices),
         }
 

@@ -1,0 +1,107 @@
+"""PNG plots: evaluation trajectories over the maze, and learning curves.
+
+Matplotlib runs on the Agg backend (no display needed); files are written
+atomically.
+
+Example:
+
+>>> results = evaluate(model, "keras_mage/pointmaze/umaze-v0", episodes=10)  # doctest: +SKIP
+>>> plot_trajectories(results, "runs/umaze/trajectories.png")  # doctest: +SKIP
+>>> plot_learning_curve(history, "runs/umaze/learning_curve.png")  # doctest: +SKIP
+"""
+
+import numpy as np
+
+from keras_mage.control.files import atomic_path
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def maze_of(env=None, env_spec=None):
+    """The Gymnasium-Robotics `Maze` of an env, or of an env rebuilt from its spec JSON."""
+    if env is None:
+        if env_spec is None:
+            raise ValueError("pass the env (or results holding `env_spec`) to draw the maze.")
+        import gymnasium as gym
+        import gymnasium_robotics
+
+        gym.register_envs(gymnasium_robotics)
+        env = gym.make(gym.envs.registration.EnvSpec.from_json(env_spec))
+    maze = getattr(env.unwrapped, "maze", None)
+    if maze is None:
+        raise ValueError(f"{env.spec.id if env.spec else env} has no maze (env.unwrapped.maze) to draw.")
+    return maze
+
+
+def draw_maze(axes, maze):
+    """Draws the wall cells of `maze` (maze_map value 1) as grey squares."""
+    from matplotlib.patches import Rectangle
+
+    size = maze.maze_size_scaling
+    for row, cells in enumerate(maze.maze_map):
+        for col, cell in enumerate(cells):
+            if cell == 1:
+                x, y = maze.cell_rowcol_to_xy(np.array([row, col]))
+                axes.add_patch(Rectangle((x - size / 2, y - size / 2), size, size, color="0.35"))
+    axes.set_xlim(-maze.x_map_center, maze.x_map_center)
+    axes.set_ylim(-maze.y_map_center, maze.y_map_center)
+    axes.set_aspect("equal")
+
+
+def plot_trajectories(results, path, env=None, title=None, max_episodes=50):
+    """Draws each episode's xy path (green: reached the goal, red: did not), its start and goal.
+
+    `results` is what `evaluate` returns; `env` (optional) supplies the maze,
+    else it is rebuilt from `results["env_spec"]`. Returns `path`.
+    """
+    trajectories = [t for t in results["trajectories"] if t["xy"] is not None][:max_episodes]
+    if not trajectories:
+        raise ValueError("the results hold no xy trajectories (the env's observations have no achieved_goal).")
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6, 6))
+    draw_maze(axes, maze_of(env, results.get("env_spec")))
+    for trajectory in trajectories:
+        xy, colour = trajectory["xy"], "tab:green" if trajectory["success"] else "tab:red"
+        axes.plot(xy[:, 0], xy[:, 1], color=colour, alpha=0.6, linewidth=1)
+        axes.plot(*xy[0], "o", color="tab:blue", markersize=4)
+        if trajectory["goal"] is not None:
+            axes.plot(*trajectory["goal"], "*", color="gold", markeredgecolor="black", markersize=14)
+    reached = sum(t["success"] for t in trajectories)
+    axes.set_title(title or f"{results.get('dataset_id') or 'evaluation'}: {reached}/{len(trajectories)} reached")
+    _save(figure, path)
+    return path
+
+
+def plot_learning_curve(history, path, title="training losses"):
+    """Plots every loss in a Keras `History` (or its `.history` dict) per epoch; returns `path`."""
+    logs = getattr(history, "history", history)
+    losses = {name: values for name, values in logs.items() if name.endswith("loss") and len(values)}
+    if not losses:
+        raise ValueError(f"no losses to plot: the history holds {sorted(logs)}.")
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    for name, values in sorted(losses.items()):
+        axes.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=name)
+    if all(min(values) > 0 for values in losses.values()):
+        axes.set_yscale("log")
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("loss")
+    axes.set_title(title)
+    axes.legend(fontsize=8)
+    axes.grid(alpha=0.3)
+    _save(figure, path)
+    return path
+
+
+def _save(figure, path):
+    plt = _pyplot()
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
+    plt.close(figure)

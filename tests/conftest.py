@@ -1,0 +1,50 @@
+"""Shared fixtures. The suite runs once per KERAS_BACKEND (tensorflow, jax, torch)."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+import pytest
+
+
+def synthetic_batches(n=256, horizon=8, state_dim=4, action_dim=2, goal_dim=2, seed=0):
+    """Window batches (docs/contracts.md) from a toy goal-reaching system.
+
+    States drift toward the goal; the action is a fixed linear function of
+    the first state and the goal, so every loss has something to learn.
+    """
+    rng = np.random.default_rng(seed)
+    goals = rng.normal(size=(n, goal_dim)).astype("float32")
+    start = rng.normal(size=(n, state_dim)).astype("float32")
+    steps = np.arange(horizon, dtype="float32")[None, :, None] / horizon
+    target = np.zeros((n, 1, state_dim), "float32")
+    target[:, 0, :goal_dim] = goals
+    states = start[:, None] + steps * (target - start[:, None])
+    returns = (1.0 - steps) * rng.uniform(0.5, 1.0, size=(n, 1, 1)).astype("float32")
+    actions = np.tanh(states[..., :action_dim] - target[..., :action_dim]).astype("float32")
+    mask = np.ones((n, horizon), "float32")
+    ends = rng.integers(horizon // 2, horizon + 1, size=n)
+    mask[np.arange(horizon)[None, :] >= ends[:, None]] = 0.0
+    return {
+        "observations": states.astype("float32"),
+        "returns": returns.astype("float32"),
+        "actions": actions,
+        "mask": mask,
+        "goals": goals,
+    }
+
+
+@pytest.fixture(scope="session")
+def batches():
+    return synthetic_batches()
+
+
+@pytest.fixture(scope="session")
+def trained_tiny(batches):
+    """A tiny MAGE fitted briefly on synthetic batches (shared to save compile time)."""
+    import keras_mage
+
+    model = keras_mage.MAGE.from_preset("tiny", seed=0, tokenizer_warmup_steps=4)
+    history = model.fit(batches, batch_size=32, epochs=4, verbose=0)
+    return model, history

@@ -1,0 +1,57 @@
+import json
+
+import numpy as np
+import pytest
+
+from keras_mage.data import DataStatistics
+
+STATES = np.array([0, 1, 2, 10, 11, 12, 13, 14], np.float64)  # observations[:-1] of both episodes
+
+
+def test_from_episodes_matches_hand_computation(episodes):
+    stats = DataStatistics.from_episodes(episodes, discount=0.5, reward_scale=2.0)
+    np.testing.assert_allclose(stats.observation_mean, [STATES.mean()] * 3, rtol=1e-6)
+    np.testing.assert_allclose(stats.observation_std, [STATES.std()] * 3, rtol=1e-6)
+    np.testing.assert_allclose(stats.goal_mean, [6.25, 6.25])
+    np.testing.assert_allclose(stats.goal_std, [np.sqrt(23.4375)] * 2, rtol=1e-6)
+    # Episode-start returns 1.75 and 1.9375 (raw units); their 0.9 quantile:
+    assert stats.return_quantile == pytest.approx(1.75 + 0.9 * 0.1875)
+    assert (stats.discount, stats.reward_scale, stats.dataset_id) == (0.5, 2.0, "toy")
+    assert stats.action_low.tolist() == [1.0, 1.0] and stats.action_high.tolist() == [5.0, 5.0]
+
+
+def test_config_is_json_and_round_trips(episodes):
+    stats = DataStatistics.from_episodes(episodes)
+    config = json.loads(json.dumps(stats.get_config()))
+    again = DataStatistics.from_config(config)
+    for key, value in stats.get_config().items():
+        assert getattr(again, key) == value or np.allclose(getattr(again, key), value)
+    assert DataStatistics.from_config(stats) is stats
+
+
+def test_constant_dimensions_keep_unit_std(make_episode):
+    episode = make_episode(4)
+    episode.observations[:, 1] = 5.0
+    stats = DataStatistics.from_episodes([episode])
+    assert stats.observation_std[1] == 1.0 and stats.observation_mean[1] == 5.0
+    assert np.isfinite(stats.normalize_states(np.full(3, 9.0))).all()
+
+
+def test_normalisers(episodes):
+    stats = DataStatistics.from_episodes(episodes, reward_scale=0.1)
+    states = np.array([[[7.875] * 3]])
+    np.testing.assert_allclose(stats.normalize_states(states), np.zeros((1, 1, 3)), atol=1e-6)
+    np.testing.assert_allclose(stats.normalize_goals([6.25, 6.25 + np.sqrt(23.4375)]), [0.0, 1.0], atol=1e-6)
+    assert stats.scale_returns(np.array([10.0])).tolist() == pytest.approx([1.0])
+    assert stats.normalize_states(states).dtype == np.float32
+
+
+def test_no_goals_and_bad_arguments(make_episode):
+    stats = DataStatistics.from_episodes([make_episode(3)])
+    assert stats.goal_mean is None and stats.get_config()["goal_std"] is None
+    with pytest.raises(ValueError, match="no goals"):
+        stats.normalize_goals(np.zeros(2))
+    with pytest.raises(ValueError, match="discount must be in"):
+        DataStatistics.from_episodes([make_episode(3)], discount=1.5)
+    with pytest.raises(ValueError, match="empty dataset"):
+        DataStatistics.from_episodes([])
