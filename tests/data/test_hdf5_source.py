@@ -1,0 +1,54 @@
+import h5py
+import numpy as np
+import pytest
+
+from keras_mage.data import load_episodes
+
+
+def write_d4rl(path, rows=6, next_observations=False):
+    with h5py.File(path, "w") as file:
+        file["observations"] = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3)
+        file["actions"] = np.ones((rows, 2), np.float32)
+        file["rewards"] = np.arange(rows, dtype=np.float32)
+        file["terminals"] = np.array([0, 0, 1, 0, 0, 0][:rows], bool)
+        file["timeouts"] = np.array([0, 0, 0, 0, 0, 1][:rows], bool)
+        file["infos/goal"] = np.full((rows, 2), 7.0, np.float32)
+        file["infos/qpos"] = np.zeros((rows, 3), np.float32)
+        file["metadata/algorithm"] = "random"
+        if next_observations:
+            file["next_observations"] = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3) + 3
+    return path
+
+
+def test_reads_d4rl_layout_with_goals(tmp_path):
+    dataset = load_episodes(write_d4rl(tmp_path / "maze2d-tiny-v1.hdf5"), goal_key="goal")
+    assert dataset.dataset_id == "maze2d-tiny-v1"
+    assert [len(episode) for episode in dataset] == [3, 3]
+    first, second = dataset
+    assert first.terminations.tolist() == [False, False, True]
+    assert second.truncations.tolist() == [False, False, True]
+    assert second.rewards.tolist() == [3, 4, 5]
+    assert first.observations[:, 0].tolist() == [0, 3, 6, 6]  # no next_observations: repeat
+    assert first.goals.tolist() == [[7, 7]] * 4 and sorted(first.infos) == ["goal", "qpos"]
+
+
+def test_next_observations_are_used(tmp_path):
+    dataset = load_episodes(write_d4rl(tmp_path / "d.h5", next_observations=True))
+    assert dataset[0].observations[:, 0].tolist() == [0, 3, 6, 9] and dataset.goal_dim is None
+
+
+def test_missing_file_names_the_path(tmp_path):
+    path = tmp_path / "absent.hdf5"
+    with pytest.raises(FileNotFoundError, match="absent.hdf5"):
+        load_episodes(path)
+
+
+def test_mismatched_datasets_are_reported(tmp_path):
+    path = tmp_path / "bad.hdf5"
+    with h5py.File(path, "w") as file:
+        file["observations"] = np.zeros((4, 2))
+        file["actions"] = np.zeros((3, 1))
+        file["rewards"] = np.zeros(4)
+        file["terminals"] = np.zeros(4)
+    with pytest.raises(ValueError, match="`actions` has 3 rows but `observations` has 4"):
+        load_episodes(path)
