@@ -45,8 +45,10 @@ def main():
 
     start = time.perf_counter()
     episodes = synthetic(args.steps)
-    print(f"synthetic data: {episodes.total_steps} steps in {time.perf_counter() - start:.1f} s, "
-          f"peak RSS {peak_rss_mib():.0f} MiB")
+    print(
+        f"synthetic data: {episodes.total_steps} steps in {time.perf_counter() - start:.1f} s, "
+        f"peak RSS {peak_rss_mib():.0f} MiB"
+    )
     for backend in ("numpy", "tf"):
         start = time.perf_counter()
         dataset, _ = make_dataset(episodes, args.horizon, args.batch_size, backend=backend, repeat=True)
@@ -58,8 +60,10 @@ def main():
         for _ in range(args.batches):
             next(batches)
         seconds = time.perf_counter() - start
-        print(f"{backend:>5}: setup {setup:.1f} s, {args.batches * args.batch_size / seconds:,.0f} windows/s "
-              f"(batch {args.batch_size}, horizon {args.horizon}), peak RSS {peak_rss_mib():.0f} MiB")
+        print(
+            f"{backend:>5}: setup {setup:.1f} s, {args.batches * args.batch_size / seconds:,.0f} windows/s "
+            f"(batch {args.batch_size}, horizon {args.horizon}), peak RSS {peak_rss_mib():.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -89,9 +89,7 @@ class Episode:
                 )
         for name, value in self.infos.items():
             if len(value) not in (steps, steps + 1):
-                raise self._error(
-                    f"`infos[{name!r}]` has {len(value)} entries; infos need T ({steps}) or T+1 entries."
-                )
+                raise self._error(f"`infos[{name!r}]` has {len(value)} entries; infos need T ({steps}) or T+1 entries.")
         arrays = {name: getattr(self, name) for name in ("observations", "goals", "actions", "rewards")}
         arrays.update({f"infos[{name!r}]": value for name, value in self.infos.items()})
         for name, value in arrays.items():

@@ -141,6 +141,4 @@ def _tf_dataset(index, order, repeat):
             value.set_shape((batch_dim, *shapes[key]))
         return dict(zip(keys, values))
 
-    return starts.map(to_dict, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(
-        tf.data.AUTOTUNE
-    )
+    return starts.map(to_dict, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(tf.data.AUTOTUNE)

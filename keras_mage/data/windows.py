@@ -25,10 +25,11 @@ import numpy as np
 
 def returns_to_go(rewards, discount):
     """R_t = r_t + discount * R_{t+1}, with R_T = 0 (no bootstrap at the end)."""
-    returns = np.empty(len(rewards), np.float64)
+    values = np.asarray(rewards, np.float64).tolist()
+    returns = np.empty(len(values), np.float64)
     running = 0.0
-    for t, reward in zip(range(len(rewards) - 1, -1, -1), reversed(np.asarray(rewards, np.float64).tolist())):
-        running = reward + discount * running
+    for t in range(len(values) - 1, -1, -1):
+        running = values[t] + discount * running
         returns[t] = running
     return returns
 

@@ -88,8 +88,12 @@ def test_offline_download_fails_with_instructions(minari_root, monkeypatch):
     with pytest.raises(ConnectionError) as error:
         load_episodes("D4RL/pointmaze/medium-v2")
     message = str(error.value)
-    for part in ("minari download D4RL/pointmaze/medium-v2", "MINARI_DATASETS_PATH",
-                 "python -m keras_mage.datagen pointmaze --maze medium", DATASET_ID):
+    for part in (
+        "minari download D4RL/pointmaze/medium-v2",
+        "MINARI_DATASETS_PATH",
+        "python -m keras_mage.datagen pointmaze --maze medium (saved as keras_mage/pointmaze/medium-v0)",
+        DATASET_ID,
+    ):
         assert part in message
 
 

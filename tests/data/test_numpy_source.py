@@ -39,7 +39,9 @@ def test_next_observations_give_the_final_state():
 def test_list_of_dicts_with_goal_observations():
     item = {
         "observations": {
-            "observation": np.zeros((4, 4)), "achieved_goal": np.ones((4, 2)), "desired_goal": np.full((4, 2), 5.0)
+            "observation": np.zeros((4, 4)),
+            "achieved_goal": np.ones((4, 2)),
+            "desired_goal": np.full((4, 2), 5.0),
         },
         "actions": np.zeros((3, 2)),
         "rewards": np.zeros(3),

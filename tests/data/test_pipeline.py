@@ -28,7 +28,7 @@ def test_backends_give_identical_batches_and_reshuffle(episodes):
     first_tf, first_np = batches(tf_data, "tf"), batches(np_data, "numpy")
     np_data.on_epoch_end()  # Keras calls this between epochs
     second_tf, second_np = batches(tf_data, "tf"), batches(np_data, "numpy")
-    for tf_batch, np_batch in zip(first_tf + second_tf, first_np + second_np):
+    for tf_batch, np_batch in zip(first_tf + second_tf, first_np + second_np, strict=True):
         assert tf_batch.keys() == np_batch.keys()
         for key in tf_batch:
             np.testing.assert_array_equal(tf_batch[key], np_batch[key])
@@ -50,7 +50,11 @@ def test_tf_dataset_has_static_shapes(episodes):
     dataset, _ = make_dataset(episodes, 4, 2, backend="tf")
     shapes = {key: tuple(spec.shape) for key, spec in dataset.element_spec.items()}
     assert shapes == {
-        "observations": (2, 4, 3), "returns": (2, 4, 1), "actions": (2, 4, 2), "mask": (2, 4), "goals": (2, 2)
+        "observations": (2, 4, 3),
+        "returns": (2, 4, 1),
+        "actions": (2, 4, 2),
+        "mask": (2, 4),
+        "goals": (2, 2),
     }
     assert type(make_dataset(episodes, 4, 2)[0]).__module__.startswith("tensorflow")  # auto -> tf
 
@@ -84,8 +88,12 @@ def test_statistics_are_reused_and_checked(episodes, make_episode):
 def test_plain_sources_are_loaded(make_episode):
     dataset, _ = make_dataset([make_episode(5)], 2, 2, backend="numpy")
     assert len(dataset) == 2
-    flat = {"observations": np.zeros((4, 2)), "actions": np.zeros((4, 1)), "rewards": np.ones(4),
-            "timeouts": [0, 1, 0, 1]}
+    flat = {
+        "observations": np.zeros((4, 2)),
+        "actions": np.zeros((4, 1)),
+        "rewards": np.ones(4),
+        "timeouts": [0, 1, 0, 1],
+    }
     assert len(make_dataset(flat, 2, 2, backend="numpy")[0]) == 2
 
 

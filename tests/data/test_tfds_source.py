@@ -43,21 +43,27 @@ class KerasMageTinyRlds(tfds.core.GeneratorBasedBuilder):
     VERSION = tfds.core.Version("1.0.0")
 
     def _info(self):
-        vector = lambda size: tfds.features.Tensor(shape=(size,), dtype=np.float32)  # noqa: E731
+        def vector(size):
+            return tfds.features.Tensor(shape=(size,), dtype=np.float32)
+
         return tfds.core.DatasetInfo(
             builder=self,
-            features=tfds.features.FeaturesDict({
-                "steps": tfds.features.Dataset({
-                    "observation": vector(3),
-                    "action": vector(2),
-                    "reward": np.float32,
-                    "discount": np.float32,
-                    "is_first": np.bool_,
-                    "is_last": np.bool_,
-                    "is_terminal": np.bool_,
-                    "infos": tfds.features.FeaturesDict({"goal": vector(2)}),
-                })
-            }),
+            features=tfds.features.FeaturesDict(
+                {
+                    "steps": tfds.features.Dataset(
+                        {
+                            "observation": vector(3),
+                            "action": vector(2),
+                            "reward": np.float32,
+                            "discount": np.float32,
+                            "is_first": np.bool_,
+                            "is_last": np.bool_,
+                            "is_terminal": np.bool_,
+                            "infos": tfds.features.FeaturesDict({"goal": vector(2)}),
+                        }
+                    )
+                }
+            ),
         )
 
     def _split_generators(self, dl_manager):
@@ -101,7 +107,7 @@ def test_reads_a_builder_name(data_dir):
 
 
 def test_unprepared_builder_explains_how_to_get_it(tmp_path):
-    with pytest.raises(ValueError, match=r"not prepared .*`tfds build d4rl_antmaze/umaze-v2`"):
+    with pytest.raises(ValueError, match=r"not prepared .*`tfds build d4rl_antmaze/umaze-v2`.*antmaze --variant umaze"):
         load_episodes("d4rl_antmaze/umaze-v2", data_dir=str(tmp_path), download=False)
 
 

@@ -23,9 +23,7 @@ def index(episodes):
 def test_every_step_starts_a_window(index):
     index, _ = index
     assert index.num_windows == 8
-    assert index.shapes == {
-        "observations": (4, 3), "returns": (4, 1), "actions": (4, 2), "mask": (4,), "goals": (2,)
-    }
+    assert index.shapes == {"observations": (4, 3), "returns": (4, 1), "actions": (4, 2), "mask": (4,), "goals": (2,)}
 
 
 def test_window_contents_by_hand(index):
@@ -38,9 +36,7 @@ def test_window_contents_by_hand(index):
     )
     assert batch["mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1], [1, 0, 0, 0]]
     # Rewards 1, discount 0.5, reward_scale 2; zero past the end.
-    np.testing.assert_allclose(
-        batch["returns"][..., 0], [[3.0, 2.0, 0, 0], [3.875, 3.75, 3.5, 3.0], [2.0, 0, 0, 0]]
-    )
+    np.testing.assert_allclose(batch["returns"][..., 0], [[3.0, 2.0, 0, 0], [3.875, 3.75, 3.5, 3.0], [2.0, 0, 0, 0]])
     assert batch["actions"][..., 0].tolist() == [[2, 3, 0, 0], [1, 2, 3, 4], [5, 0, 0, 0]]
     np.testing.assert_allclose(batch["goals"], stats.normalize_goals([[0, 0], [10, 10], [10, 10]]))
     assert all(value.dtype == np.float32 for value in batch.values())

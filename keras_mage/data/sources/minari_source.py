@@ -12,7 +12,6 @@ Example:
 """
 
 import os
-import re
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
@@ -20,6 +19,7 @@ import numpy as np
 
 from keras_mage.data.episodes import Episode, EpisodeDataset
 from keras_mage.data.observations import split_observation
+from keras_mage.data.sources.hints import regeneration_hint
 from keras_mage.data.sources.network import reachable
 
 
@@ -90,12 +90,10 @@ def _remote_host():
 
 
 def _how_to_get(dataset_id, local):
-    maze = re.search(r"pointmaze/(umaze|medium|large)", dataset_id)
-    command = f"pointmaze --maze {maze.group(1)}" if maze else "--help"
     return (
         f"Download it on a machine with network (`minari download {dataset_id}`), copy its folder "
         "under a directory here and point MINARI_DATASETS_PATH at that directory; or regenerate "
-        f"data locally with `python -m keras_mage.datagen {command}`. Local datasets: {local}"
+        f"similar data locally with `{regeneration_hint(dataset_id)}`. Local datasets: {local}"
     )
 
 

@@ -45,8 +45,7 @@ def load_numpy(data, *, dataset_id=None, goal_key=None, **metadata):
         episodes = split_flat(data, goal_key=goal_key)
     else:
         episodes = [
-            item if isinstance(item, Episode) else episode_from_dict(item, index)
-            for index, item in enumerate(data)
+            item if isinstance(item, Episode) else episode_from_dict(item, index) for index, item in enumerate(data)
         ]
     return EpisodeDataset(episodes, dataset_id=dataset_id or "numpy", **metadata)
 
@@ -87,7 +86,7 @@ def split_flat(arrays, goal_key=None):
         )
     states, goals = split_observation(arrays["observations"])
     rows = len(states)
-    infos = {key[len("infos/"):]: value for key, value in arrays.items() if key.startswith("infos/")}
+    infos = {key[len("infos/") :]: value for key, value in arrays.items() if key.startswith("infos/")}
     infos.update(arrays.get("infos", {}))
     if goal_key is not None:
         if goal_key not in infos:

@@ -19,6 +19,7 @@ import numpy as np
 
 from keras_mage.data.episodes import Episode, EpisodeDataset
 from keras_mage.data.observations import split_observation
+from keras_mage.data.sources.hints import regeneration_hint
 from keras_mage.data.sources.network import reachable
 
 D4RL_HOST = ("rail.eecs.berkeley.edu", 80)  # where the d4rl_* builders download from
@@ -75,8 +76,8 @@ def _builder(tfds, source, data_dir, download, timeout):
     where = f"TFDS dataset {source!r} is not prepared in {builder.data_dir!r}"
     how = (
         f"Build it on a machine with network (`tfds build {source}`), copy the folder to this data_dir "
-        "(or set TFDS_DATA_DIR / pass data_dir=), or load another source (Minari id, HDF5 file); "
-        "`python -m keras_mage.datagen --help` regenerates maze data locally."
+        "(or set TFDS_DATA_DIR / pass data_dir=); or regenerate similar data locally with "
+        f"`{regeneration_hint(source)}`."
     )
     if not download:
         raise ValueError(f"{where}. {how}")

@@ -1,0 +1,18 @@
+import pytest
+
+from keras_mage.data.sources.hints import regeneration_hint
+
+
+@pytest.mark.parametrize(
+    "name, command",
+    [
+        ("D4RL/pointmaze/umaze-v2", "pointmaze --maze umaze"),
+        ("D4RL/pointmaze/large-dense-v2", "pointmaze --maze large"),
+        ("D4RL/antmaze/umaze-diverse-v1", "antmaze --variant umaze-diverse"),
+        ("D4RL/antmaze/medium-play-v1", "antmaze --variant medium-play"),
+        ("d4rl_antmaze/large-diverse-v2", "antmaze --variant large-diverse"),
+        ("D4RL/door/human-v2", "--help"),
+    ],
+)
+def test_maze_ids_map_to_generator_commands(name, command):
+    assert regeneration_hint(name).startswith(f"python -m keras_mage.datagen {command}")
