@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from keras_mage.datagen.ant_policy import load_ant_policy
 from keras_mage.datagen.maze_planner import MazePlanner
-from keras_mage.datagen.minari_writer import write_minari_dataset
+from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
 from keras_mage.datagen.recording import RESET, collect_episodes, maze_infos
 
 gym.register_envs(gymnasium_robotics)
@@ -208,8 +208,11 @@ def generate_antmaze(variant, policy_path=None, steps=1_000_000, seed=123, datas
         'keras_mage/antmaze/umaze-v0'
     """
     _maze_size(variant)
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}.")
     policy = load_ant_policy(policy_path)  # fail fast on a missing or wrong file
     dataset_id = dataset_id or f"keras_mage/antmaze/{variant}-v0"
+    check_new_dataset_id(dataset_id)  # fail before collecting, not after
     start = time.time()
     with tqdm(total=steps, desc=dataset_id, disable=not progress) as bar:
         results = _collect_parallel(variant, policy_path, steps, seed, workers, reset_every, bar)
@@ -218,11 +221,13 @@ def generate_antmaze(variant, policy_path=None, steps=1_000_000, seed=123, datas
     log.info("%s: collected %d steps in %.0f s", variant, steps, time.time() - start)
     env = make_antmaze_env(variant)
     eval_spec = antmaze_eval_spec(variant)
-    expert = AntMazeController(gym.make(eval_spec), policy, np.random.default_rng(seed))
+    expert_env = gym.make(eval_spec)
+    expert = AntMazeController(expert_env, policy, np.random.default_rng(seed))
     write_minari_dataset(
         dataset_id, episodes, env.spec, eval_spec, expert,
         algorithm_name="BFS waypoints + D4RL ant_hierarch_pol (SAC), action / 6",
         description=_antmaze_description(variant, steps, seed), ref_episodes=ref_episodes,
         observation_space=env.observation_space, action_space=env.action_space)
     env.close()
+    expert_env.close()
     return dataset_id

@@ -46,7 +46,13 @@ def reference_scores(eval_env_spec, expert_policy, episodes):
     return ref_min, ref_max
 
 
-def _check_new_dataset_id(dataset_id):
+def check_new_dataset_id(dataset_id):
+    """Raise unless ``dataset_id`` is well formed and not taken; return its future path.
+
+    Example:
+        >>> check_new_dataset_id("keras_mage/pointmaze/umaze-v0")  # doctest: +SKIP
+        PosixPath('/root/.minari/datasets/keras_mage/pointmaze/umaze-v0')
+    """
     parse_dataset_id(dataset_id)  # raises on malformed ids
     final_path = get_dataset_path(dataset_id)
     if final_path.exists():
@@ -65,7 +71,7 @@ def write_minari_dataset(dataset_id, episodes, env_spec, eval_env_spec, expert_p
     ``expert_policy(obs) -> action`` runs on ``eval_env_spec`` for ``ref_max``.
     Returns the loaded ``MinariDataset``.
     """
-    final_path = _check_new_dataset_id(dataset_id)
+    final_path = check_new_dataset_id(dataset_id)
     staging = get_dataset_path(f".keras_mage_staging-{uuid.uuid4().hex}")
     try:
         if observation_space is None or action_space is None:

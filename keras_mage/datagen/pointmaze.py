@@ -18,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from keras_mage.datagen.maze_planner import MazePlanner
-from keras_mage.datagen.minari_writer import write_minari_dataset
+from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
 from keras_mage.datagen.recording import CONTINUE, collect_episodes, maze_infos
 
 gym.register_envs(gymnasium_robotics)
@@ -113,23 +113,24 @@ def generate_pointmaze(maze, steps=1_000_000, seed=123, dataset_id=None,
     """
     _check_maze(maze)
     dataset_id = dataset_id or f"keras_mage/pointmaze/{maze}-v0"
+    check_new_dataset_id(dataset_id)  # fail before collecting, not after
     env = gym.make(POINTMAZE_ENVS[maze], continuing_task=True, reset_target=True,
-                   max_episode_steps=1_000_000)
+                   max_episode_steps=max(steps, 1_000_000))
     controller = PointMazeController(env, np.random.default_rng(seed), noise=ACTION_NOISE)
-    bar = tqdm(total=steps, desc=dataset_id, disable=not progress)
-    episodes = collect_episodes(
-        env, controller, steps, seed,
-        record_infos=lambda obs, info: maze_infos(obs, info, qpos_size=2),
-        end_rule=lambda obs, info: CONTINUE if info["success"] else None,
-        reset_every=reset_every, progress=bar.update)
     eval_spec = pointmaze_eval_spec(maze)
     expert_env = gym.make(eval_spec)
     expert = PointMazeController(expert_env, np.random.default_rng(seed))
-    write_minari_dataset(
-        dataset_id, episodes, env.spec, eval_spec, expert,
-        algorithm_name="BFS waypoints + PD controller (Minari's pointmaze procedure)",
-        description=_pointmaze_description(maze, steps, seed), ref_episodes=ref_episodes,
-        observation_space=env.observation_space, action_space=env.action_space)
-    bar.close()
+    with tqdm(total=steps, desc=dataset_id, disable=not progress) as bar:
+        episodes = collect_episodes(
+            env, controller, steps, seed,
+            record_infos=lambda obs, info: maze_infos(obs, info, qpos_size=2),
+            end_rule=lambda obs, info: CONTINUE if info["success"] else None,
+            reset_every=reset_every, progress=bar.update)
+        write_minari_dataset(
+            dataset_id, episodes, env.spec, eval_spec, expert,
+            algorithm_name="BFS waypoints + PD controller (Minari's pointmaze procedure)",
+            description=_pointmaze_description(maze, steps, seed), ref_episodes=ref_episodes,
+            observation_space=env.observation_space, action_space=env.action_space)
     env.close()
+    expert_env.close()
     return dataset_id

@@ -33,15 +33,21 @@ def validating(act, model):
 
     @tf.function(input_signature=[tf.TensorSpec(None, tf.float32, name=name) for name in INPUT_NAMES])
     def serve(observation, goal, target_return):
-        batch = tf.shape(observation)[0]
+        batch = _padded_shape(observation)[0]
         checked = []
         for name, tensor, size in zip(INPUT_NAMES, (observation, goal, target_return), sizes):
-            expected = f"{name} must have shape (batch, {size}) and match the batch of observation"
-            tf.debugging.assert_rank(tensor, 2, message=f"{expected}; got a different rank.")
-            tf.debugging.assert_equal(tf.shape(tensor)[1], size, message=f"{expected}; got another feature size.")
-            tf.debugging.assert_equal(tf.shape(tensor)[0], batch, message=f"{expected}; got another batch size.")
-            tf.debugging.assert_all_finite(tensor, message=f"{name} must be finite (found NaN or inf).")
+            shape = tf.shape(tensor)
+            padded = _padded_shape(tensor)
+            fits = (tf.size(shape) == 2) & (padded[0] == batch) & (padded[1] == size)
+            message = f"{name} must have shape (batch, {size}), batch as in observation; got shape"
+            with tf.control_dependencies([tf.debugging.Assert(fits, [message, shape])]):
+                tensor = tf.debugging.check_numerics(tensor, f"{name} must be finite (found NaN or inf)")
             checked.append(tf.ensure_shape(tensor, (None, size)))
         return act(*checked)
 
     return serve
+
+
+def _padded_shape(tensor):
+    """The first two dimensions of `tensor`, -1 where it has fewer (never fails)."""
+    return tf.concat([tf.shape(tensor), [-1, -1]], axis=0)[:2]

@@ -48,6 +48,8 @@ class MAGE(keras.Model):
     ):
         model_kwargs = {k: options.pop(k) for k in ("name", "dtype", "trainable") if k in options}
         super().__init__(**model_kwargs)
+        if seed is not None:
+            keras.utils.set_random_seed(seed)  # initializer seeds are drawn when layers are created
         config = presets.get_preset("base", **options)
         check_config(config)
         self.options = config
@@ -247,8 +249,10 @@ class MAGE(keras.Model):
         super().compile(optimizer=optimizer, **kwargs)
 
     def compile_from_config(self, config):
-        # Restores the saved optimizer (and its state) when a `.keras` file is loaded.
-        return super().compile_from_config(config)
+        """Recompiles from a `.keras` file so the saved optimizer state can be restored."""
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, **kwargs):
         """Trains on an offline dataset or ready batches; compiles with defaults if needed.

@@ -1,0 +1,176 @@
+"""The steps the recipes share: data, training, evaluation, saving, plots, metrics.
+
+`recipes/pointmaze.py`, `recipes/antmaze.py` and `recipes/compare_bc.py` are
+thin command lines over these functions.
+
+Example:
+
+>>> dataset_id = pointmaze_dataset("umaze", steps=200_000)  # doctest: +SKIP
+>>> model, history = train_agent("mage", dataset_id, preset="small", train_steps=3000, seed=0)  # doctest: +SKIP
+>>> report = evaluate_and_save(model, history, dataset_id, "runs/umaze", episodes=50, seed=0)  # doctest: +SKIP
+"""
+
+import argparse
+import os
+import time
+
+from keras_mage.control.evaluation import NOT_IN_JSON, evaluate
+from keras_mage.control.files import write_json
+from keras_mage.control.plotting import plot_learning_curve, plot_trajectories
+
+FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the canonical dataset id
+AGENT_KINDS = ("mage", "bc")
+
+
+def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_steps):
+    """The options every recipe takes, with the recipe's defaults."""
+    parser.add_argument("--preset", default=preset, help="MAGE preset name or saved agent directory")
+    parser.add_argument("--train-steps", type=int, default=train_steps, help="gradient steps per model")
+    parser.add_argument("--eval-episodes", type=int, default=eval_episodes, help="evaluation episodes per model")
+    parser.add_argument("--seed", type=int, default=0, help="training and evaluation seed")
+    parser.add_argument("--output-dir", default=None, help="where models, metrics and plots go")
+    parser.add_argument(
+        "--dataset-steps", type=int, default=dataset_steps, help="size of regenerated data (1000000 = Minari's)"
+    )
+    parser.add_argument("--video", action="store_true", help="also render rollout videos (mp4 or gif)")
+    parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
+    parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
+    return parser
+
+
+def parse_arguments(parser, argv=None):
+    args = parser.parse_args(argv)
+    for name in ("train_steps", "eval_episodes", "dataset_steps", "num_envs"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
+    return args
+
+
+def generated_dataset_id(kind, name, steps):
+    """`keras_mage/<kind>/<name>-v0` for Minari's size, else with the step count in the name."""
+    size = "" if steps == FULL_DATASET_STEPS else f"-{_short_count(steps)}"
+    return f"keras_mage/{kind}/{name}{size}-v0"
+
+
+def _short_count(steps):
+    for unit, divisor in (("m", 1_000_000), ("k", 1000)):
+        if steps % divisor == 0:
+            return f"{steps // divisor}{unit}"
+    return str(steps)
+
+
+def local_dataset_exists(dataset_id):
+    import minari
+
+    return dataset_id in minari.list_local_datasets()
+
+
+def pointmaze_dataset(maze, steps, ref_episodes=100):
+    """The local PointMaze dataset of `steps` steps (Minari's seed 123), generated if missing."""
+    dataset_id = generated_dataset_id("pointmaze", maze, steps)
+    if not local_dataset_exists(dataset_id):
+        from keras_mage.datagen import generate_pointmaze
+
+        print(f"Generating {dataset_id} ({steps} steps) ...", flush=True)
+        generate_pointmaze(maze, steps=steps, seed=123, dataset_id=dataset_id, ref_episodes=ref_episodes)
+    return dataset_id
+
+
+def train_agent(kind, source, *, preset="small", train_steps=1000, seed=0, epochs=20, verbose=0):
+    """Trains a MAGE model (`kind="mage"`) or the behaviour-cloning baseline (`"bc"`).
+
+    Both see the same batches per step (the preset's batch size) for
+    `train_steps` steps, split in up to `epochs` epochs for the learning curve.
+    Returns `(model, history)`; `history.history["train_seconds"]` holds the time.
+    """
+    import keras
+
+    import keras_mage
+    from keras_mage.baselines import BehaviorCloning
+
+    if kind not in AGENT_KINDS:
+        raise ValueError(f"unknown agent kind {kind!r}; use one of {AGENT_KINDS}.")
+    keras.utils.set_random_seed(seed)
+    mage = keras_mage.MAGE.from_preset(preset, seed=seed)
+    model = mage if kind == "mage" else BehaviorCloning(batch_size=mage.batch_size, seed=seed)
+    epochs = max(1, min(epochs, train_steps))
+    start = time.time()
+    history = model.fit(source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose)
+    history.history["train_seconds"] = time.time() - start
+    history.history["train_steps"] = epochs * (train_steps // epochs)
+    return model, history
+
+
+def export_saved_model_if_available(model, path):
+    """Exports a SavedModel with `keras_mage.export`; returns what happened, for metrics.json."""
+    try:
+        from keras_mage.export import export_saved_model
+    except ImportError as error:
+        return {"exported": False, "reason": f"keras_mage.export is not available: {error}"}
+    try:
+        export_saved_model(model, path)
+    except Exception as error:  # noqa: BLE001  (reported in metrics.json, the run's results stay)
+        return {"exported": False, "reason": f"{type(error).__name__}: {error}"}
+    return {"exported": True, "path": path}
+
+
+def evaluate_and_save(model, history, dataset_id, output_dir, *, episodes, seed, num_envs=10, video=False, save=True):
+    """Evaluates, saves the model, writes plots and `evaluation.json`; returns the run's metrics."""
+    os.makedirs(output_dir, exist_ok=True)
+    start = time.time()
+    results = evaluate(
+        model, dataset_id, episodes=episodes, num_envs=num_envs, seed=seed,
+        output_path=os.path.join(output_dir, "evaluation.json"),
+    )
+    report = {k: v for k, v in results.items() if k not in NOT_IN_JSON + ("per_episode",)}
+    report["eval_seconds"] = time.time() - start
+    report["train_seconds"] = history.history["train_seconds"]
+    report["train_steps"] = history.history["train_steps"]
+    report["final_losses"] = {k: v[-1] for k, v in history.history.items() if k.endswith("loss")}
+    report["trajectory_plot"] = plot_trajectories(results, os.path.join(output_dir, "trajectories.png"))
+    report["learning_curve"] = plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png"))
+    if save:
+        report["keras_file"] = os.path.join(output_dir, "model.keras")
+        model.save(report["keras_file"])
+        if hasattr(model, "save_to_preset"):
+            report["agent_dir"] = model.save_to_preset(os.path.join(output_dir, "agent"))
+            report["saved_model"] = export_saved_model_if_available(model, os.path.join(output_dir, "saved_model"))
+    if video:
+        from keras_mage.control.video import record_videos
+
+        report["videos"] = record_videos(results, os.path.join(output_dir, "videos"), episodes=range(min(2, episodes)))
+    return report
+
+
+def run_metadata(args, recipe):
+    """What metrics.json records about the run itself."""
+    import keras
+
+    from keras_mage.models.agent_directory import package_versions
+
+    return {
+        "recipe": recipe,
+        "backend": keras.backend.backend(),
+        "preset": args.preset,
+        "train_steps": args.train_steps,
+        "eval_episodes": args.eval_episodes,
+        "seed": args.seed,
+        "dataset_steps": args.dataset_steps,
+        "versions": package_versions(),
+    }
+
+
+def write_metrics(output_dir, metadata, per_dataset):
+    """Writes `metrics.json`: the run's metadata, per-dataset reports and their means; returns it."""
+    metrics = dict(metadata)
+    metrics["dataset_ids"] = {name: report["dataset_id"] for name, report in per_dataset.items()}
+    for key in ("success_rate", "normalized_score", "mean_return"):
+        values = [report[key] for report in per_dataset.values()]
+        metrics[key] = None if None in values else sum(values) / len(values)
+    metrics["per_maze"] = per_dataset
+    write_json(os.path.join(output_dir, "metrics.json"), metrics)
+    return metrics
+
+
+def new_parser(description):
+    return argparse.ArgumentParser(description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter)

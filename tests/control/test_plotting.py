@@ -1,0 +1,51 @@
+"""Plots are written as PNG files, atomically, over the maze."""
+
+import gymnasium as gym
+import gymnasium_robotics
+import numpy as np
+import pytest
+
+from keras_mage.control.plotting import maze_of, plot_learning_curve, plot_trajectories
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+gym.register_envs(gymnasium_robotics)
+
+
+def umaze_results():
+    env = gym.make("PointMaze_UMaze-v3")
+    xy = np.stack([np.linspace(-1, 1, 20), np.full(20, 1.0)], axis=1).astype("float32")
+    trajectories = [
+        {"xy": xy, "goal": np.array([1.0, 1.0]), "success": True, "seed": 0},
+        {"xy": xy[::-1], "goal": np.array([1.0, 1.0]), "success": False, "seed": 1},
+    ]
+    return {"dataset_id": "toy", "trajectories": trajectories, "env_spec": env.spec.to_json()}, env
+
+
+def test_trajectory_plot_from_the_env_spec(tmp_path):
+    results, _ = umaze_results()
+    path = plot_trajectories(results, tmp_path / "plots" / "trajectories.png")
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    assert sorted(p.name for p in path.parent.iterdir()) == ["trajectories.png"]
+
+
+def test_maze_walls_come_from_the_maze_map():
+    results, env = umaze_results()
+    maze = maze_of(env_spec=results["env_spec"])
+    assert maze.maze_map == env.unwrapped.maze.maze_map
+    with pytest.raises(ValueError, match="has no maze"):
+        maze_of(gym.make("Pendulum-v1"))
+
+
+def test_trajectory_plot_needs_xy(tmp_path):
+    results, env = umaze_results()
+    results["trajectories"] = [dict(t, xy=None) for t in results["trajectories"]]
+    with pytest.raises(ValueError, match="no xy trajectories"):
+        plot_trajectories(results, tmp_path / "t.png", env=env)
+
+
+def test_learning_curve_from_history_dict(tmp_path):
+    path = plot_learning_curve({"loss": [3.0, 2.0, 1.0], "action_loss": [1.0, 0.5, 0.2], "perplexity": [5, 6, 7]},
+                               tmp_path / "curve.png")
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    with pytest.raises(ValueError, match="no losses"):
+        plot_learning_curve({"perplexity": [1.0]}, tmp_path / "none.png")

@@ -1,0 +1,97 @@
+"""MAGEPolicy: observation splitting, replanning schedule, per-env target returns."""
+
+import numpy as np
+import pytest
+
+from keras_mage.control import MAGEPolicy
+
+
+def batch_observation(num_envs, value=0.0):
+    return {
+        "achieved_goal": np.full((num_envs, 2), value),
+        "observation": np.full((num_envs, 4), value + 1),
+        "desired_goal": np.full((num_envs, 2), value + 2),
+    }
+
+
+def test_single_dict_observation_is_split_into_state_and_goal(make_agent):
+    agent = make_agent()
+    observation = {"achieved_goal": np.array([1.0, 2.0]), "observation": np.array([1.0, 2.0, 3.0, 4.0]),
+                   "desired_goal": np.array([5.0, 6.0])}
+    action = MAGEPolicy(agent).act(observation)
+    assert action.shape == (2,)
+    np.testing.assert_array_equal(agent.calls[0]["states"], [[1, 2, 1, 2, 3, 4]])
+    np.testing.assert_array_equal(agent.calls[0]["goals"], [[5, 6]])
+
+
+def test_array_observations_have_no_goal(make_agent):
+    agent = make_agent()
+    actions = MAGEPolicy(agent).act(np.zeros((3, 5)))
+    assert actions.shape == (3, 2)
+    assert agent.calls[0]["goals"] is None
+
+
+def test_replans_every_step_by_default(make_agent):
+    agent = make_agent(chunk=3)
+    policy = MAGEPolicy(agent)
+    actions = [policy.act(batch_observation(2)) for _ in range(3)]
+    assert len(agent.calls) == 3
+    assert [a[0, 0] for a in actions] == [1, 2, 3]  # a fresh plan each step
+    assert all(a[0, 1] == 0 for a in actions)  # always its first action
+
+
+def test_replan_every_n_executes_the_chunk(make_agent):
+    agent = make_agent(chunk=3)
+    policy = MAGEPolicy(agent, replan_every=3)
+    actions = np.stack([policy.act(batch_observation(2)) for _ in range(7)])
+    assert len(agent.calls) == 3  # steps 0, 3 and 6
+    np.testing.assert_array_equal(actions[:, 0, 0], [1, 1, 1, 2, 2, 2, 3])
+    np.testing.assert_array_equal(actions[:, 0, 1], [0, 1, 2, 0, 1, 2, 0])
+
+
+def test_target_return_starts_at_data_quantile_and_decrements_per_env(make_agent):
+    agent = make_agent(return_quantile=5.0)
+    policy = MAGEPolicy(agent)
+    policy.act(batch_observation(2))
+    policy.observe([1.0, 0.0])
+    np.testing.assert_allclose(policy.target_returns, [4.0, 5.0])
+    policy.act(batch_observation(2), rewards=[0.5, 2.0])  # the same as observe, then act
+    np.testing.assert_allclose(agent.calls[0]["returns"], [5.0, 5.0])
+    np.testing.assert_allclose(agent.calls[1]["returns"], [3.5, 3.0])
+
+
+def test_user_target_return_and_reset_of_finished_envs_only(make_agent):
+    agent = make_agent(chunk=2)
+    policy = MAGEPolicy(agent, target_return=10.0, replan_every=2)
+    policy.act(batch_observation(2))
+    policy.observe([3.0, 4.0], done=[True, False])
+    actions = policy.act(batch_observation(2))
+    np.testing.assert_allclose(policy.target_returns, [10.0, 6.0])
+    assert len(agent.calls) == 2  # env 0 started a new episode: new plan
+    assert actions[0, 1] == 0 and actions[1, 1] == 1  # env 1 goes on with its chunk
+
+
+def test_reset_without_mask_forgets_the_batch_size(make_agent):
+    policy = MAGEPolicy(make_agent())
+    policy.act(batch_observation(2))
+    with pytest.raises(ValueError, match="one policy per vector env size"):
+        policy.act(batch_observation(3))
+    policy.reset()
+    assert policy.act(batch_observation(3)).shape == (3, 2)
+
+
+def test_sampling_options_reach_the_agent(make_agent):
+    agent = make_agent()
+    MAGEPolicy(agent, temperature=0.5, top_k=4, guidance_scale=2.0).act(batch_observation(1))
+    assert agent.calls[0]["options"] == {"temperature": 0.5, "top_k": 4, "guidance_scale": 2.0}
+
+
+def test_invalid_settings_name_the_fix(make_agent):
+    with pytest.raises(ValueError, match="action_chunk"):
+        MAGEPolicy(make_agent(chunk=1), replan_every=2)
+    agent = make_agent()
+    agent.data_statistics = None
+    with pytest.raises(ValueError, match="target_return="):
+        MAGEPolicy(agent)
+    with pytest.raises(ValueError, match="call `act` before"):
+        MAGEPolicy(make_agent()).observe([1.0])

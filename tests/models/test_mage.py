@@ -1,0 +1,101 @@
+import keras
+import numpy as np
+import pytest
+
+import keras_mage
+from keras_mage.models.mage import LOSS_NAMES
+
+
+def first_conditions(batches, n=4):
+    return batches["observations"][:n, 0], batches["goals"][:n], batches["returns"][:n, 0, 0]
+
+
+def test_fit_lowers_every_loss(trained_tiny):
+    _, history = trained_tiny
+    for name in LOSS_NAMES:
+        values = history.history[name]
+        assert values[-1] < values[0], (name, values)
+    assert np.isfinite(history.history["loss"]).all()
+
+
+def test_fit_counts_steps_and_switches_phase(trained_tiny):
+    model, _ = trained_tiny
+    assert int(keras.ops.convert_to_numpy(model.quantizer.step)) == 4 * 8  # epochs * batches
+    assert float(keras.ops.convert_to_numpy(model.quantizer.codebook_usage())) > 0.0
+
+
+def test_generate_shapes_and_token_range(trained_tiny, batches):
+    model, _ = trained_tiny
+    states, goals, returns = first_conditions(batches)
+    condition = model.condition_vector(states, goals, returns[:, None])
+    indices, f_hat = model.generate(condition, temperature=1.0, top_k=5)
+    indices = keras.ops.convert_to_numpy(indices)
+    assert indices.shape == (4, sum(model.scale_schedule))
+    assert indices.min() >= 0 and indices.max() < model.codebook_size
+    assert tuple(f_hat.shape) == (4, model.horizon, model.code_dim)
+
+
+def test_predict_actions_shapes_bounds_and_guidance(trained_tiny, batches):
+    model, _ = trained_tiny
+    states, goals, returns = first_conditions(batches)
+    actions = model.predict_actions(states, goals, returns)
+    assert actions.shape == (4, model.action_chunk, model.action_dim)
+    guided = model.predict_actions(states, goals, returns, guidance_scale=2.0)
+    assert guided.shape == actions.shape and np.isfinite(guided).all()
+    np.testing.assert_allclose(model.predict_actions(states, goals, returns), actions, atol=1e-6)
+
+
+def test_saved_and_reloaded_model_generates_identically(trained_tiny, batches, tmp_path):
+    model, _ = trained_tiny
+    states, goals, returns = first_conditions(batches)
+    path = str(tmp_path / "mage.keras")
+    model.save(path)
+    restored = keras.saving.load_model(path)
+    assert isinstance(restored, keras_mage.MAGE)
+    condition = model.condition_vector(states, goals, returns[:, None])
+    expected = keras.ops.convert_to_numpy(model.generate(condition)[0])
+    actual = keras.ops.convert_to_numpy(restored.generate(condition)[0])
+    np.testing.assert_array_equal(actual, expected)
+    np.testing.assert_allclose(
+        restored.predict_actions(states, goals, returns), model.predict_actions(states, goals, returns), atol=1e-6
+    )
+
+
+def test_one_seed_makes_the_model_reproducible(batches):
+    def weights(seed):
+        model = keras_mage.MAGE.from_preset("tiny", seed=seed)
+        model.build({k: (None, *v.shape[1:]) for k, v in batches.items()})
+        return [np.asarray(w) for w in model.get_weights()]
+
+    same_a, same_b, other = weights(7), weights(7), weights(8)
+    assert all(np.array_equal(a, b) for a, b in zip(same_a, same_b))
+    assert not all(np.array_equal(a, b) for a, b in zip(same_a, other))
+
+
+def test_configuration_errors_name_the_problem():
+    with pytest.raises(ValueError, match="last scale length must equal the horizon"):
+        keras_mage.MAGE.from_preset("tiny", horizon=6)
+    with pytest.raises(ValueError, match="strictly increasing"):
+        keras_mage.MAGE.from_preset("tiny", scale_schedule=(1, 4, 2, 8))
+    with pytest.raises(ValueError, match="Unknown preset"):
+        keras_mage.MAGE.from_preset("huge")
+    with pytest.raises(ValueError, match="Unknown MAGE option"):
+        keras_mage.MAGE.from_preset("tiny", codebook_sise=8)
+
+
+def test_batch_errors_name_the_problem(trained_tiny, batches):
+    model, _ = trained_tiny
+    short = {k: (v[:, :6] if v.ndim >= 2 and k != "goals" else v) for k, v in batches.items()}
+    with pytest.raises(ValueError, match="horizon"):
+        model(short)
+    wide = dict(batches, observations=np.concatenate([batches["observations"]] * 2, axis=-1))
+    with pytest.raises(ValueError, match="features per step"):
+        model(wide)
+    with pytest.raises(ValueError, match="goals"):
+        model({k: v for k, v in batches.items() if k != "goals"})
+    nan = dict(batches, returns=batches["returns"].copy())
+    nan["returns"][0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        keras_mage.MAGE.from_preset("tiny").fit(nan, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="features"):
+        model.predict_actions(np.zeros((2, 3)), batches["goals"][:2])
