@@ -122,11 +122,7 @@ def _tf_dataset(index, order, repeat):
             lambda _: tf.numpy_function(lambda: np.int64(next(counter)), [], tf.int64, stateful=True)
         )
     orders = epochs.map(lambda epoch: tf.numpy_function(order.epoch_order, [epoch], tf.int64))
-    starts = orders.flat_map(
-        lambda starts: tf.data.Dataset.from_tensor_slices(starts).batch(
-            order.batch_size, drop_remainder=order.drop_remainder
-        )
-    )
+    starts = orders.flat_map(lambda epoch_order: _batch_rows(tf, epoch_order, order))
     shapes = index.shapes
     keys = list(shapes)
     batch_dim = order.batch_size if order.drop_remainder else None
@@ -142,3 +138,12 @@ def _tf_dataset(index, order, repeat):
         return dict(zip(keys, values))
 
     return starts.map(to_dict, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(tf.data.AUTOTUNE)
+
+
+def _batch_rows(tf, epoch_order, order):
+    """One dataset element per batch: the rows of the epoch's order (cheaper than per-window elements)."""
+    full = order.num_windows // order.batch_size
+    rows = tf.data.Dataset.from_tensor_slices(tf.reshape(epoch_order[: full * order.batch_size], (full, -1)))
+    if order.drop_remainder or full * order.batch_size == order.num_windows:
+        return rows
+    return rows.concatenate(tf.data.Dataset.from_tensors(epoch_order[full * order.batch_size :]))

@@ -40,15 +40,18 @@ def main(argv=None):
     start = time.time()
     common = dict(steps=args.steps, seed=args.seed, dataset_id=args.dataset_id,
                   ref_episodes=args.ref_episodes)
-    if args.command == "pointmaze":
-        from keras_mage.datagen.pointmaze import generate_pointmaze
+    try:
+        if args.command == "pointmaze":
+            from keras_mage.datagen.pointmaze import generate_pointmaze
 
-        dataset_id = generate_pointmaze(args.maze, **common)
-    else:
-        from keras_mage.datagen.antmaze import generate_antmaze
+            dataset_id = generate_pointmaze(args.maze, **common)
+        else:
+            from keras_mage.datagen.antmaze import generate_antmaze
 
-        dataset_id = generate_antmaze(args.variant, policy_path=args.ant_policy,
-                                      workers=args.workers, **common)
+            dataset_id = generate_antmaze(args.variant, policy_path=args.ant_policy,
+                                          workers=args.workers, **common)
+    except (FileNotFoundError, FileExistsError, ValueError) as error:
+        raise SystemExit(f"error: {error}") from error
     import minari
 
     dataset = minari.load_dataset(dataset_id)

@@ -18,7 +18,7 @@ def test_env_matches_minari_d4rl_observation_layout():
 
 
 def test_missing_policy_error_says_how_to_get_it(tmp_path, minari_root):
-    with pytest.raises(FileNotFoundError, match="ant_hierarch_pol.pkl.*--ant-policy"):
+    with pytest.raises(SystemExit, match="ant_hierarch_pol.pkl.*--ant-policy"):
         main(["antmaze", "--variant", "umaze", "--ant-policy", str(tmp_path / "none.pkl")])
 
 
