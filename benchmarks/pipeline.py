@@ -1,6 +1,6 @@
 """Windows per second of `make_dataset` on a synthetic 1M-step dataset, per backend.
 
-Run: python benchmarks/pipeline.py [--steps 1000000] [--batches 200]
+Run: python benchmarks/pipeline.py [--steps 1000000] [--batches 1000]
 Prints figures only (no assertions).
 """
 
@@ -40,7 +40,7 @@ def main():
     parser.add_argument("--steps", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--horizon", type=int, default=16)
-    parser.add_argument("--batches", type=int, default=200, help="timed batches per backend")
+    parser.add_argument("--batches", type=int, default=1000, help="timed batches per backend")
     args = parser.parse_args()
 
     start = time.perf_counter()
