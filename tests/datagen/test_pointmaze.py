@@ -8,11 +8,14 @@ from keras_mage.datagen.pointmaze import generate_pointmaze
 STEPS = 3000
 
 
-@pytest.fixture
-def umaze(minari_root):
-    dataset_id = generate_pointmaze("umaze", steps=STEPS, seed=123, ref_episodes=2,
-                                    reset_every=1000, progress=False)
-    return minari.load_dataset(dataset_id)
+@pytest.fixture(scope="module")
+def umaze(tmp_path_factory):
+    """One tiny generation shared by the module, in its own Minari root."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MINARI_DATASETS_PATH", str(tmp_path_factory.mktemp("minari")))
+        dataset_id = generate_pointmaze("umaze", steps=STEPS, seed=123, ref_episodes=2,
+                                        reset_every=1000, progress=False)
+        yield minari.load_dataset(dataset_id)
 
 
 def test_loads_back_with_minari_and_metadata(umaze):
@@ -55,6 +58,7 @@ def test_after_a_goal_the_next_episode_goes_on_from_the_same_state(umaze):
 def test_existing_dataset_is_never_overwritten(umaze):
     with pytest.raises(FileExistsError, match="delete_dataset"):
         generate_pointmaze("umaze", steps=100, ref_episodes=1, progress=False)
+    assert umaze.total_steps == STEPS
 
 
 def test_interrupted_generation_leaves_nothing(minari_root, monkeypatch):
