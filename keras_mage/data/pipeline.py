@@ -137,7 +137,10 @@ def _tf_dataset(index, order, repeat):
             value.set_shape((batch_dim, *shapes[key]))
         return dict(zip(keys, values))
 
-    return starts.map(to_dict, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(tf.data.AUTOTUNE)
+    batches = starts.map(to_dict, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    # Known cardinality lets Keras count steps per epoch instead of running into the end.
+    cardinality = tf.data.INFINITE_CARDINALITY if repeat else order.batches_per_epoch
+    return batches.apply(tf.data.experimental.assert_cardinality(cardinality)).prefetch(tf.data.AUTOTUNE)
 
 
 def _batch_rows(tf, epoch_order, order):

@@ -56,6 +56,7 @@ def test_tf_dataset_has_static_shapes(episodes):
         "mask": (2, 4),
         "goals": (2, 2),
     }
+    assert int(dataset.cardinality()) == 4  # Keras reads the steps per epoch from it
     assert type(make_dataset(episodes, 4, 2)[0]).__module__.startswith("tensorflow")  # auto -> tf
 
 
@@ -73,6 +74,8 @@ def test_repeat_runs_past_one_epoch(episodes, backend):
     assert len([next(iterator) for _ in range(7)]) == 7  # 2 batches per epoch
     if backend == "numpy":
         assert dataset.num_batches is None
+    else:
+        assert int(dataset.cardinality()) == -1  # tf.data.INFINITE_CARDINALITY
 
 
 def test_statistics_are_reused_and_checked(episodes, make_episode):
