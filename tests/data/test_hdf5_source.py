@@ -2,7 +2,7 @@ import h5py
 import numpy as np
 import pytest
 
-from keras_mage.data import load_episodes
+from keras_mage.data import load_episodes, make_dataset
 
 
 def write_d4rl(path, rows=6, next_observations=False):
@@ -52,3 +52,13 @@ def test_mismatched_datasets_are_reported(tmp_path):
         file["terminals"] = np.zeros(4)
     with pytest.raises(ValueError, match="`actions` has 3 rows but `observations` has 4"):
         load_episodes(path)
+
+
+def test_windows_from_hdf5_data_by_hand(tmp_path):
+    path = write_d4rl(tmp_path / "d.hdf5")
+    dataset, stats = make_dataset(path, 4, 6, discount=1.0, reward_scale=0.5, shuffle=False, backend="numpy")
+    batch = dataset[0]  # window 0 starts episode 0: rewards 0, 1, 2
+    assert batch["mask"][0].tolist() == [1, 1, 1, 0]
+    assert batch["returns"][0, :, 0].tolist() == [1.5, 1.5, 1.0, 0]
+    raw = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8], [6, 7, 8]], np.float32)
+    np.testing.assert_allclose(batch["observations"][0], stats.normalize_states(raw))

@@ -2,7 +2,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from keras_mage.data import load_episodes
+from keras_mage.data import load_episodes, make_dataset
 
 minari = pytest.importorskip("minari")
 DATASET_ID = "keras_mage_tests/pointmaze/tiny-v0"
@@ -110,3 +110,14 @@ def test_nan_rewards_name_the_episode(minari_root):
         create("keras_mage_tests/pointmaze/nan-v0", [buffer(0, 2), buffer(1, 2, reward=np.nan)])
     with pytest.raises(ValueError, match="episode 1: `rewards` holds NaN"):
         load_episodes("keras_mage_tests/pointmaze/nan-v0")
+
+
+def test_windows_from_minari_data_by_hand(minari_root):
+    dataset, stats = make_dataset(DATASET_ID, 4, 7, discount=0.5, shuffle=False, backend="numpy")
+    batch = dataset[0]  # window 0 starts episode 0: rewards 0, 1, 2
+    assert batch["mask"][0].tolist() == [1, 1, 1, 0]
+    assert batch["returns"][0, :, 0].tolist() == [0 + 0.5 * 1 + 0.25 * 2, 1 + 0.5 * 2, 2, 0]
+    assert batch["actions"][0, :, 0].tolist() == [0.5, 0.5, 0.5, 0]
+    raw = np.array([[-1, -1, *range(4 * t, 4 * t + 4)] for t in (0, 1, 2, 3)], np.float32)  # s_3 pads
+    np.testing.assert_allclose(batch["observations"][0], stats.normalize_states(raw))
+    np.testing.assert_allclose(batch["goals"][0], stats.normalize_goals([0, 0]))

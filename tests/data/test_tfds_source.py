@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from keras_mage.data import load_episodes
+from keras_mage.data import load_episodes, make_dataset
 from keras_mage.data.sources.network import reachable
 from keras_mage.data.sources.tfds_source import D4RL_HOST
 
@@ -130,3 +130,15 @@ def test_unknown_builder_missing_directory_and_goal_key(tmp_path, data_dir):
 def test_tensorflow_datasets_is_imported_lazily():
     code = "import sys, keras_mage.data; assert 'tensorflow_datasets' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "KERAS_BACKEND": "jax"})
+
+
+def test_windows_from_rlds_data_by_hand(data_dir):
+    episodes = load_episodes(KerasMageTinyRlds(data_dir=str(data_dir)).data_dir)
+    dataset, stats = make_dataset(episodes, 4, 9, discount=0.5, shuffle=False, backend="numpy")
+    batch = dataset[0]
+    row = int(np.flatnonzero(batch["actions"][:, 0, 0] == 1)[0])  # the placeholder episode's first step
+    assert batch["mask"][row].tolist() == [1, 1, 1, 0]
+    assert batch["returns"][row, :, 0].tolist() == [1 + 0.5 * 2 + 0.25 * 3, 2 + 0.5 * 3, 3, 0]  # no dummy 99
+    assert batch["actions"][row, :, 0].tolist() == [1, 2, 3, 0]
+    raw = np.repeat(np.array([1, 2, 3, 3], np.float32)[:, None], 3, 1)
+    np.testing.assert_allclose(batch["observations"][row], stats.normalize_states(raw))
