@@ -7,7 +7,7 @@ Example:
 >>> model.fit("keras_mage/pointmaze/umaze-v0", epochs=1)  # doctest: +SKIP
 """
 
-from keras_mage import layers
+from keras_mage import distribution, layers
 from keras_mage.models import MAGE
 from keras_mage.presets import PRESETS, get_preset
 from keras_mage.version import __version__

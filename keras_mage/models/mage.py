@@ -188,11 +188,11 @@ class MAGE(keras.Model):
         codebook = ops.cast(self.quantizer.codebook, self.compute_dtype)
         plan = 0.0
         for k in range(len(self.scale_schedule)):
-            scale_logits = logits[:, self.transformer.starts[k] : self.transformer.starts[k + 1]]
-            if training:
+            scale_logits = ops.cast(logits[:, self.transformer.starts[k] : self.transformer.starts[k + 1]], "float32")
+            if training:  # Gumbel noise in float32: 1 - 1e-6 rounds to 1 in bfloat16
                 uniform = keras.random.uniform(ops.shape(scale_logits), 1e-6, 1.0 - 1e-6, seed=self.gumbel_seed)
-                scale_logits = scale_logits - ops.log(-ops.log(ops.cast(uniform, scale_logits.dtype)))
-            weights = ops.softmax(scale_logits / self.gumbel_temperature, axis=-1)
+                scale_logits = scale_logits - ops.log(-ops.log(uniform))
+            weights = ops.cast(ops.softmax(scale_logits / self.gumbel_temperature, axis=-1), self.compute_dtype)
             plan = plan + self.quantizer.codes_to_features(ops.matmul(weights, codebook), k)
         return plan
 
