@@ -12,7 +12,8 @@ from keras_mage.layers.multiscale_quantizer import MultiScaleQuantizer
 from keras_mage.layers.next_scale_transformer import NextScaleTransformer
 from keras_mage.layers.trajectory_encoder import TrajectoryEncoder
 from keras_mage.models import sampling
-from keras_mage.models.training_data import as_training_data
+from keras_mage.models import checkpoint
+from keras_mage.models.training_data import as_training_data, batch_shapes
 from keras_mage.models.validation import check_batch_shapes, check_config
 
 LOSS_NAMES = ("reconstruction_loss", "vq_loss", "condition_loss", "token_loss", "action_loss")
@@ -254,13 +255,18 @@ class MAGE(keras.Model):
         if self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, **kwargs):
+    def fit(
+        self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, checkpoint_dir=None, **kwargs
+    ):
         """Trains on an offline dataset or ready batches; compiles with defaults if needed.
 
         Raw sources are windowed by `keras_mage.data.make_dataset` and their
         normalisation statistics are stored in the model (kept if the model
         already has some, so continued training normalises the same way).
+        With `checkpoint_dir`, every epoch ends with an atomic checkpoint and
+        an interrupted run resumes exactly (`keras_mage.models.checkpoint`).
         """
+        initial_epoch = checkpoint.completed_epochs(checkpoint_dir) if checkpoint_dir else 0
         x, statistics = as_training_data(
             x,
             horizon=self.horizon,
@@ -270,6 +276,8 @@ class MAGE(keras.Model):
             reward_scale=self.reward_scale,
             seed=self.seed or 0,
             repeat=steps_per_epoch is not None,
+            start_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch,
         )
         if statistics is not None:
             self.data_statistics = statistics
@@ -277,6 +285,13 @@ class MAGE(keras.Model):
             self.compile()
         if not isinstance(x, dict):
             batch_size = None
+        if checkpoint_dir:
+            kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [checkpoint.EpochCheckpoint(checkpoint_dir)]
+            if initial_epoch:
+                if not self.built:
+                    self.build(batch_shapes(x))
+                checkpoint.restore(self, checkpoint_dir)
+                kwargs["initial_epoch"] = initial_epoch
         return super().fit(x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
 
     # ------------------------------------------------------------ generation

@@ -3,12 +3,15 @@
 import numpy as np
 
 
-def as_training_data(x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat):
+def as_training_data(
+    x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat, start_epoch=0, steps_per_epoch=None
+):
     """Returns `(data, statistics_config_or_None)` for `keras.Model.fit`.
 
     Ready data (tf.data.Dataset, keras.utils.PyDataset, iterators, dicts of
     batch arrays) passes through; any offline-dataset source goes through
-    `keras_mage.data.load_episodes` and `make_dataset`.
+    `keras_mage.data.load_episodes` and `make_dataset`, starting after the
+    batches of `start_epoch` finished epochs (resumed runs).
     """
     if x is None:
         raise ValueError("`fit` needs data: an offline dataset (Minari id, path, episodes) or batches.")
@@ -31,8 +34,19 @@ def as_training_data(x, horizon, batch_size, statistics, discount, reward_scale,
         reward_scale=reward_scale,
         seed=seed,
         repeat=repeat,
+        start_epoch=0 if repeat else start_epoch,
+        start_batch=start_epoch * steps_per_epoch if repeat else 0,
     )
     return dataset, statistics.get_config()
+
+
+def batch_shapes(data):
+    """Shapes of one batch of `data` (tf.data.Dataset, PyDataset or dict of arrays), batch axis None."""
+    if hasattr(data, "element_spec"):
+        spec = data.element_spec
+        return {key: (None, *value.shape[1:]) for key, value in spec.items()}
+    batch = data[0] if not isinstance(data, dict) else data
+    return {key: (None, *np.shape(value)[1:]) for key, value in batch.items()}
 
 
 def _is_ready_data(x):
