@@ -6,11 +6,12 @@ Inputs `observation (batch, ds)`, `goal (batch, dg)`, `target_return
 naming the input.
 """
 
+import importlib.util
 import os
 
 import keras
 
-from keras_mage.export import signature, tensorflow_subprocess
+from keras_mage.export import tensorflow_subprocess
 from keras_mage.export.atomic import staging_path
 from keras_mage.export.saved_model import check_built
 from keras_mage.models.acting import make_raw_action_function
@@ -38,16 +39,16 @@ def export_onnx(model, path, temperature=0.0, top_k=None, guidance_scale=1.0):
             f"ONNX export supports greedy decoding only (temperature=0), got temperature={temperature}; "
             "use export_saved_model for sampling policies."
         )
-    try:
-        import tf2onnx
-    except ImportError as error:
-        raise ImportError("export_onnx needs tf2onnx: `pip install tf2onnx` (or keras_mage[onnx]).") from error
+    if importlib.util.find_spec("tf2onnx") is None:
+        raise ImportError("export_onnx needs tf2onnx: `pip install tf2onnx` (or keras_mage[onnx]).")
     options = {"temperature": temperature, "top_k": top_k, "guidance_scale": guidance_scale}
     path = os.path.abspath(os.fspath(path))
     if keras.backend.backend() != "tensorflow":
         return tensorflow_subprocess.run(model, "onnx", path, options)
     import tensorflow as tf
+    import tf2onnx
 
+    from keras_mage.export import signature
     from keras_mage.export.onnx_rewrites import REWRITERS
 
     specs = signature.strict_signature(model)

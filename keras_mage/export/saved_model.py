@@ -18,7 +18,7 @@ import os
 
 import keras
 
-from keras_mage.export import signature, tensorflow_subprocess
+from keras_mage.export import tensorflow_subprocess
 from keras_mage.export.atomic import staging_path
 from keras_mage.models.acting import make_raw_action_function, statistics_constants
 
@@ -50,6 +50,8 @@ def export_saved_model(model, path, temperature=0.0, top_k=None, guidance_scale=
 
 
 def _write(model, directory, options):
+    from keras_mage.export import signature
+
     archive = keras.export.ExportArchive()
     archive.track(model)
     jax_options = {"jax2tf_kwargs": {"native_serialization_platforms": ("cpu", "cuda")}}
@@ -82,6 +84,8 @@ def _act_cache_set_aside(model):
 
 def export_info(model, options):
     """What a serving client needs besides the graph: sizes, default return, options."""
+    from keras_mage.export import signature
+
     return {
         "inputs": dict(zip(signature.INPUT_NAMES, signature.input_sizes(model))),
         "action_shape": [model.action_chunk, model.action_dim],
