@@ -2,7 +2,8 @@
 
 The policy (see :mod:`keras_mage.datagen.ant_policy`) walks toward BFS
 waypoints: the neighbouring cell closest to the goal (its centre plus
-U(-0.5, 0.5) per axis, redrawn when that cell changes), or the goal itself
+U(-0.5, 0.5) per axis, redrawn when that cell changes; once the ant enters
+that cell it keeps the waypoint until within 1.0 of it), or the goal itself
 inside the goal cell. Actions are ``clip(a / 6, -1, 1)`` of the sampled
 policy output. Episodes run to the time limit (700 umaze, 1000 otherwise);
 a flipped ant is reset.
@@ -51,6 +52,7 @@ _PLAIN_ENVS = {"umaze": "AntMaze_UMaze-v5", "medium": "AntMaze_Medium-v5",
 ACTION_SCALE = 1.0 / 6.0
 DIRECTION_LENGTH = 10.0
 WAYPOINT_JITTER = 0.5
+WAYPOINT_SWITCH_RADIUS = 1.0
 _OBS_SIZE = 27  # qpos[2:15] then qvel[0:14]
 _QPOS_SIZE = 15
 
@@ -108,11 +110,15 @@ class AntMazeController:
 
     def waypoint(self, obs):
         """Where the ant is sent now (world xy)."""
-        cell = tuple(self.maze.cell_xy_to_rowcol(obs["achieved_goal"]))
+        xy = obs["achieved_goal"]
+        cell = tuple(self.maze.cell_xy_to_rowcol(xy))
         goal_cell = tuple(self.maze.cell_xy_to_rowcol(obs["desired_goal"]))
         if cell == goal_cell:
-            self._target_cell = goal_cell
             return obs["desired_goal"]
+        # Turning as soon as the next cell is entered cuts corners into walls:
+        # keep heading for its waypoint until within the switch radius.
+        if cell == self._target_cell and np.linalg.norm(self._target - xy) > WAYPOINT_SWITCH_RADIUS:
+            return self._target
         next_cell = self.planner.next_cell(cell, goal_cell)
         if next_cell is not None and next_cell != self._target_cell:
             self._target_cell = next_cell
