@@ -35,6 +35,8 @@ def make_dataset(
     repeat=False,
     drop_remainder=True,
     backend="auto",
+    start_epoch=0,
+    start_batch=0,
 ):
     """Returns `(dataset, statistics)`: batches of windows and their `DataStatistics`.
 
@@ -50,6 +52,11 @@ def make_dataset(
         drop_remainder: drop the last partial batch of each epoch.
         backend: "tf" (tf.data.Dataset), "numpy" (`WindowPyDataset`), or
             "auto" (tf when TensorFlow imports, else numpy).
+        start_epoch: with repeat=False, the number of epochs already done;
+            the first iteration yields epoch `start_epoch`'s order.
+        start_batch: with repeat=True, the number of batches already
+            consumed from the endless stream. Both resume interrupted runs
+            exactly, since orders depend only on (seed, epoch).
 
     Batches are dicts of float32: observations (B, H, ds), returns (B, H, 1),
     actions (B, H, da), mask (B, H) and, for goal data, goals (B, dg).
@@ -70,11 +77,13 @@ def make_dataset(
             f"the data has {index.num_windows} windows, fewer than one batch of {batch_size} with "
             "drop_remainder=True; lower batch_size or pass drop_remainder=False."
         )
+    if start_batch and not repeat:
+        raise ValueError("start_batch applies to repeat=True; for one-epoch datasets pass start_epoch.")
     if backend == "auto":
         backend = "tf" if _tensorflow_available() else "numpy"
     if backend == "numpy":
-        return WindowPyDataset(index, order, repeat=repeat), statistics
-    return _tf_dataset(index, order, repeat), statistics
+        return WindowPyDataset(index, order, repeat=repeat, start_epoch=start_epoch, start_batch=start_batch), statistics
+    return _tf_dataset(index, order, repeat, start_epoch, start_batch), statistics
 
 
 def _positive_int(value, name):
@@ -109,20 +118,22 @@ def _tensorflow_available():
     return True
 
 
-def _tf_dataset(index, order, repeat):
+def _tf_dataset(index, order, repeat, start_epoch=0, start_batch=0):
     """A tf.data.Dataset over the same numpy order and gather as `WindowPyDataset`."""
     import numpy as np
     import tensorflow as tf
 
     if repeat:
-        epochs = tf.data.Dataset.counter()
+        first_epoch, skip = divmod(start_batch, order.batches_per_epoch)
+        epochs = tf.data.Dataset.counter(start=first_epoch)
     else:  # one epoch per iteration; each new iteration (Keras epoch) reshuffles
-        counter = itertools.count()
+        skip = 0
+        counter = itertools.count(start_epoch)
         epochs = tf.data.Dataset.from_tensors(np.int64(0)).map(
             lambda _: tf.numpy_function(lambda: np.int64(next(counter)), [], tf.int64, stateful=True)
         )
     orders = epochs.map(lambda epoch: tf.numpy_function(order.epoch_order, [epoch], tf.int64))
-    starts = orders.flat_map(lambda epoch_order: _batch_rows(tf, epoch_order, order))
+    starts = orders.flat_map(lambda epoch_order: _batch_rows(tf, epoch_order, order)).skip(skip)
     shapes = index.shapes
     keys = list(shapes)
     batch_dim = order.batch_size if order.drop_remainder else None

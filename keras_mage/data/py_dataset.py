@@ -18,14 +18,16 @@ class WindowPyDataset(keras.utils.PyDataset):
         order: a `BatchOrder` (which windows each batch holds).
         repeat: endless (batches run on through epochs) instead of one epoch
             per Keras epoch; finite datasets reshuffle at each `on_epoch_end`.
+        start_epoch, start_batch: resume points (see `make_dataset`).
     """
 
-    def __init__(self, index, order, repeat=False, **kwargs):
+    def __init__(self, index, order, repeat=False, start_epoch=0, start_batch=0, **kwargs):
         super().__init__(**kwargs)
         self.index = index
         self.order = order
         self.repeat = repeat
-        self.epoch = 0
+        self.epoch = start_epoch  # one-epoch mode: the epoch the next iteration yields
+        self.start_batch = start_batch  # repeat mode: batches of the stream already consumed
 
     @property
     def num_batches(self):
@@ -38,7 +40,7 @@ class WindowPyDataset(keras.utils.PyDataset):
 
     def __getitem__(self, batch):
         if self.repeat:
-            epoch, batch = divmod(batch, self.order.batches_per_epoch)
+            epoch, batch = divmod(batch + self.start_batch, self.order.batches_per_epoch)
         else:
             epoch = self.epoch
             if batch < 0:

@@ -285,6 +285,7 @@ class MAGE(keras.Model):
             self.compile()
         if not isinstance(x, dict):
             batch_size = None
+            kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
         if checkpoint_dir:
             kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [checkpoint.EpochCheckpoint(checkpoint_dir)]
             if initial_epoch:
@@ -341,6 +342,23 @@ class MAGE(keras.Model):
         from keras_mage.models import compiled
 
         return compiled.predict_actions(self, observations, goals, target_returns, **sampling_options)
+
+    def _seed_states(self):
+        return [g.state for layer in self._flatten_layers(include_self=True) for g in layer._seed_generators]
+
+    def save_own_variables(self, store):
+        # Keras does not save SeedGenerator states; a resumed run needs them
+        # (Gumbel noise, condition dropout, codebook revival) to continue exactly.
+        super().save_own_variables(store)
+        for i, state in enumerate(self._seed_states()):
+            store[f"seed_state_{i}"] = state
+
+    def load_own_variables(self, store):
+        own = {key: store[key] for key in store.keys() if not key.startswith("seed_state_")}
+        super().load_own_variables(own)
+        for i, state in enumerate(self._seed_states()):
+            if f"seed_state_{i}" in store.keys():
+                state.assign(store[f"seed_state_{i}"])
 
     def save_to_preset(self, path):
         """Saves the trained agent as a directory that `MAGE.from_preset(path)` reloads."""
