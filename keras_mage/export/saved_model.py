@@ -12,7 +12,6 @@ It loads with `tf.saved_model.load` alone (no keras, no keras_mage).
 the sampling options.
 """
 
-import contextlib
 import json
 import os
 
@@ -65,21 +64,9 @@ def _write(model, directory, options):
     serve.get_concrete_function()
     archive.add_endpoint("serve", serve)
     archive.add_endpoint("serving_default", serve)
-    with _act_cache_set_aside(model):
-        archive.write_out(directory, verbose=False)
+    archive.write_out(directory, verbose=False)
     with open(os.path.join(directory, INFO_FILE), "w") as f:
         json.dump(export_info(model, options), f, indent=2)
-
-
-@contextlib.contextmanager
-def _act_cache_set_aside(model):
-    # MAGE._act_functions (tuple keys -> tf.function) is tracked by TensorFlow and cannot be saved.
-    cache = dict(model._act_functions)
-    model._act_functions.clear()
-    try:
-        yield
-    finally:
-        model._act_functions.update(cache)
 
 
 def export_info(model, options):

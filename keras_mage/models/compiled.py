@@ -6,10 +6,16 @@
 - PyTorch: eager under `torch.no_grad()`.
 """
 
+import weakref
+
 import keras
 import numpy as np
 
 from keras_mage.models.acting import make_raw_action_function, statistics_constants
+
+# Compiled acting functions per model and sampling options. Kept off the model:
+# TensorFlow would track a dict of tf.functions on it and refuse to export it.
+_ACT_FUNCTIONS = weakref.WeakKeyDictionary()
 
 
 def compile_function(model, function):
@@ -80,9 +86,8 @@ def predict_actions(model, observations, goals=None, target_returns=None, temper
     if not (np.isfinite(observations).all() and np.isfinite(goals).all() and np.isfinite(target_returns).all()):
         raise ValueError("Observations, goals and target returns must be finite (found NaN or inf).")
     key = (temperature, top_k, guidance_scale)
-    if key not in model._act_functions:
-        model._act_functions[key] = compile_function(
-            model, make_raw_action_function(model, temperature, top_k, guidance_scale)
-        )
-    actions = model._act_functions[key](observations, goals, np.ascontiguousarray(target_returns))
+    functions = _ACT_FUNCTIONS.setdefault(model, {})
+    if key not in functions:
+        functions[key] = compile_function(model, make_raw_action_function(model, temperature, top_k, guidance_scale))
+    actions = functions[key](observations, goals, np.ascontiguousarray(target_returns))
     return keras.ops.convert_to_numpy(actions)

@@ -95,7 +95,6 @@ class MAGE(keras.Model):
             name="transformer",
         )
         self.trackers = {name: keras.metrics.Mean(name=name) for name in LOSS_NAMES + ("perplexity",)}
-        self._act_functions = {}
 
     @classmethod
     def from_preset(cls, preset, **overrides):
@@ -342,6 +341,12 @@ class MAGE(keras.Model):
         from keras_mage.models import compiled
 
         return compiled.predict_actions(self, observations, goals, target_returns, **sampling_options)
+
+    def export_policy(self, path, **sampling_options):
+        """Exports the acting step as a TensorFlow SavedModel; see `keras_mage.export.export_saved_model`."""
+        from keras_mage.export import export_saved_model
+
+        return export_saved_model(self, path, **sampling_options)
 
     def _seed_states(self):
         return [g.state for layer in self._flatten_layers(include_self=True) for g in layer._seed_generators]
