@@ -18,7 +18,7 @@ import re
 
 from keras_mage.control import workflow
 
-DEFAULTS = dict(preset="small", train_steps=3000, eval_episodes=50, dataset_steps=1_000_000)
+DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=1_000_000)
 VARIANTS = ("umaze", "umaze-diverse", "medium-play", "medium-diverse", "large-play", "large-diverse")
 
 
@@ -88,14 +88,15 @@ def main(argv=None):
     parser.add_argument("--ant-policy", default=None, help="D4RL's ant_hierarch_pol.pkl, to regenerate data")
     parser.add_argument("--workers", type=int, default=1, help="processes that regenerate data")
     args = workflow.parse_arguments(parser, argv)
-    output_dir = args.output_dir or os.path.join("runs", "antmaze")
+    output_dir = args.output_dir or os.path.join("outputs", "antmaze")
     reports = {}
     for dataset in args.dataset:
         dataset_id = antmaze_dataset(dataset, args.dataset_steps, args.ant_policy, args.ref_episodes, args.workers)
         name = variant_of(dataset) or dataset.replace("/", "_")
         print(f"Training {args.preset} on {dataset_id} for {args.train_steps} steps ...", flush=True)
         model, history = workflow.train_agent(
-            "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed
+            "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed,
+            verbose=2,
         )
         reports[name] = workflow.evaluate_and_save(
             model, history, dataset_id, os.path.join(output_dir, name), episodes=args.eval_episodes,

@@ -17,7 +17,7 @@ import numpy as np
 from keras_mage.control import workflow
 from keras_mage.control.files import write_json
 
-DEFAULTS = dict(preset="small", train_steps=3000, eval_episodes=50, dataset_steps=200_000)
+DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
 SCORES = ("success_rate", "normalized_score", "mean_return")
 
 
@@ -39,7 +39,7 @@ def main(argv=None):
     parser.add_argument("--dataset", nargs="+", default=None, help="Minari ids instead of generated PointMaze data")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds")
     args = workflow.parse_arguments(parser, argv)
-    output_dir = args.output_dir or os.path.join("runs", "compare_bc")
+    output_dir = args.output_dir or os.path.join("outputs", "compare_bc")
     if args.dataset:
         datasets = {dataset_id.replace("/", "_"): dataset_id for dataset_id in args.dataset}
     else:
@@ -52,7 +52,8 @@ def main(argv=None):
             for kind in workflow.AGENT_KINDS:
                 print(f"{name}: training {kind} (seed {seed}) ...", flush=True)
                 model, history = workflow.train_agent(
-                    kind, dataset_id, preset=args.preset, train_steps=args.train_steps, seed=seed
+                    kind, dataset_id, preset=args.preset, train_steps=args.train_steps, seed=seed,
+                    verbose=2,
                 )
                 report = workflow.evaluate_and_save(
                     model, history, dataset_id, os.path.join(output_dir, name, f"{kind}_seed{seed}"),

@@ -16,7 +16,7 @@ import os
 
 from keras_mage.control import workflow
 
-DEFAULTS = dict(preset="small", train_steps=3000, eval_episodes=50, dataset_steps=200_000)
+DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
 
 
 def main(argv=None):
@@ -25,7 +25,7 @@ def main(argv=None):
     parser.add_argument("--maze", nargs="+", default=["umaze"], choices=["umaze", "medium", "large"])
     parser.add_argument("--dataset", default=None, help="use this Minari dataset id instead of generated data")
     args = workflow.parse_arguments(parser, argv)
-    output_dir = args.output_dir or os.path.join("runs", "pointmaze")
+    output_dir = args.output_dir or os.path.join("outputs", "pointmaze")
     if args.dataset:
         datasets = {args.dataset.replace("/", "_"): args.dataset}
     else:
@@ -34,7 +34,8 @@ def main(argv=None):
     for name, dataset_id in datasets.items():
         print(f"Training {args.preset} on {dataset_id} for {args.train_steps} steps ...", flush=True)
         model, history = workflow.train_agent(
-            "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed
+            "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed,
+            verbose=2,
         )
         reports[name] = workflow.evaluate_and_save(
             model, history, dataset_id, os.path.join(output_dir, name), episodes=args.eval_episodes,

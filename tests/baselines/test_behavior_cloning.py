@@ -1,0 +1,66 @@
+"""The behaviour-cloning baseline: trains on MAGE's pipeline, acts through the same API."""
+
+import numpy as np
+import pytest
+
+from keras_mage.baselines import BehaviorCloning
+from keras_mage.data import Episode, EpisodeDataset
+
+
+def linear_episodes(count=40, steps=20, seed=0):
+    """Goal-reaching episodes whose action is a fixed function of (state, goal)."""
+    rng = np.random.default_rng(seed)
+    episodes = []
+    for index in range(count):
+        states = rng.normal(size=(steps + 1, 6)).astype("float32")
+        goal = rng.normal(size=(1, 2)).astype("float32")
+        actions = np.clip(0.5 * (goal - states[:-1, :2]), -1, 1)
+        episodes.append(Episode(observations=states, goals=np.repeat(goal, steps + 1, 0), actions=actions,
+                                rewards=np.zeros(steps), terminations=np.zeros(steps),
+                                truncations=np.eye(steps)[-1], id=index))
+    return EpisodeDataset(episodes, dataset_id="toy/linear-v0")
+
+
+@pytest.fixture(scope="module")
+def trained():
+    model = BehaviorCloning(hidden_units=(32, 32), learning_rate=3e-3, batch_size=64, seed=0)
+    history = model.fit(linear_episodes(), epochs=4, steps_per_epoch=25, verbose=0)
+    return model, history
+
+
+def test_learns_the_data_actions(trained):
+    model, history = trained
+    losses = history.history["loss"]
+    assert losses[-1] < 0.5 * losses[0]
+    assert model.data_statistics["dataset_id"] == "toy/linear-v0"
+    episode = linear_episodes(count=1, seed=1)[0]
+    predicted = model.predict_actions(episode.observations[:-1], episode.goals[:-1])
+    assert predicted.shape == (20, 1, 2)
+    assert np.mean((predicted[:, 0] - episode.actions) ** 2) < 0.05
+
+
+def test_actions_stay_within_data_bounds(trained):
+    model, _ = trained
+    far = np.full((4, 6), 100.0, "float32")
+    actions = model.predict_actions(far, -far[:, :2])
+    assert actions.min() >= model.data_statistics["action_low"][0] - 1e-6
+    assert actions.max() <= model.data_statistics["action_high"][0] + 1e-6
+
+
+def test_keras_file_round_trip(trained, tmp_path):
+    import keras
+
+    model, _ = trained
+    path = tmp_path / "bc.keras"
+    model.save(path)
+    restored = keras.saving.load_model(path)
+    states, goals = np.ones((3, 6), "float32"), np.zeros((3, 2), "float32")
+    np.testing.assert_allclose(restored.predict_actions(states, goals), model.predict_actions(states, goals),
+                               atol=1e-5)
+
+
+def test_untrained_or_goal_less_use_is_refused(trained):
+    with pytest.raises(ValueError, match="train it with `fit`"):
+        BehaviorCloning().predict_actions(np.zeros((1, 6)))
+    with pytest.raises(ValueError, match="goal-conditioned"):
+        trained[0].predict_actions(np.zeros((1, 6)))

@@ -1,0 +1,57 @@
+"""A tiny MAGE trained briefly on regenerated PointMaze data, evaluated in the maze."""
+
+import json
+
+import numpy as np
+import pytest
+
+from keras_mage.control import workflow
+
+
+@pytest.mark.slow
+def test_tiny_model_trains_and_is_evaluated(pointmaze_dataset, tmp_path):
+    model, history = workflow.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=12, seed=0, epochs=3)
+    assert len(history.history["loss"]) == 3 and history.history["train_steps"] == 12
+    report = workflow.evaluate_and_save(model, history, pointmaze_dataset, tmp_path, episodes=3, seed=1,
+                                        num_envs=2, save=False)
+    written = json.loads((tmp_path / "evaluation.json").read_text())
+    for results in (report, written):
+        assert results["dataset_id"] == pointmaze_dataset and results["episodes"] == 3
+        assert 0.0 <= results["success_rate"] <= 1.0
+        assert results["ref_min_score"] < results["ref_max_score"]
+        expected = (results["mean_return"] - results["ref_min_score"]) / (
+            results["ref_max_score"] - results["ref_min_score"])
+        assert results["normalized_score"] == pytest.approx(expected)
+        assert results["mean_episode_length"] == 300  # UMaze evaluation time limit, continuing task
+    assert written["per_episode"]["seed"] == [1, 2, 3]
+    assert all(0 <= r <= 300 for r in written["per_episode"]["return"])
+    assert report["final_losses"]["loss"] == pytest.approx(history.history["loss"][-1])
+    for name in ("trajectories.png", "learning_curve.png"):
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.slow
+def test_behavior_cloning_trains_with_the_same_budget(pointmaze_dataset):
+    model, history = workflow.train_agent("bc", pointmaze_dataset, preset="tiny", train_steps=10, seed=0, epochs=2)
+    assert model.batch_size == 32  # the tiny preset's batch size
+    assert history.history["train_steps"] == 10 and len(history.history["loss"]) == 2
+    state = np.zeros((1, model.state_dim), "float32")
+    goal = np.zeros((1, model.goal_dim), "float32")
+    assert model.predict_actions(state, goal).shape == (1, 1, 2)
+
+
+def test_generated_dataset_ids_name_their_size():
+    assert workflow.generated_dataset_id("pointmaze", "umaze", 1_000_000) == "keras_mage/pointmaze/umaze-v0"
+    assert workflow.generated_dataset_id("pointmaze", "large", 200_000) == "keras_mage/pointmaze/large-200k-v0"
+    assert workflow.generated_dataset_id("antmaze", "medium-play", 2_500) == "keras_mage/antmaze/medium-play-2500-v0"
+
+
+def test_export_status_is_reported_not_assumed(monkeypatch):
+    import keras_mage.export
+
+    def broken(model, path):
+        raise RuntimeError("no exporter here")
+
+    monkeypatch.setattr(keras_mage.export, "export_saved_model", broken)
+    status = workflow.export_saved_model_if_available(object(), "/nowhere")
+    assert status == {"exported": False, "reason": "RuntimeError: no exporter here"}

@@ -1,0 +1,93 @@
+"""The recipes end to end on tiny settings, and their data resolution."""
+
+import json
+import os
+import runpy
+
+import numpy as np
+import pytest
+
+RECIPES = os.path.join(os.path.dirname(__file__), "..", "..", "recipes")
+
+
+def recipe(name):
+    return runpy.run_path(os.path.join(RECIPES, f"{name}.py"), run_name=f"recipe_{name}")
+
+
+@pytest.fixture
+def minari_root(tmp_path, monkeypatch):
+    root = tmp_path / "minari"
+    monkeypatch.setenv("MINARI_DATASETS_PATH", str(root))
+    return root
+
+
+TINY = ["--preset", "tiny", "--train-steps", "8", "--eval-episodes", "2", "--num-envs", "2",
+        "--dataset-steps", "2500", "--ref-episodes", "2"]
+
+
+@pytest.mark.slow
+def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
+    import keras_mage
+
+    output = tmp_path / "run"
+    recipe("pointmaze")["main"](TINY + ["--output-dir", str(output), "--seed", "3"])
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
+    assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
+    assert metrics["versions"]["keras"] and metrics["backend"] in ("tensorflow", "jax", "torch")
+    umaze = metrics["per_maze"]["umaze"]
+    assert 0.0 <= metrics["success_rate"] == umaze["success_rate"] <= 1.0
+    assert umaze["normalized_score"] == metrics["normalized_score"] and umaze["episodes"] == 2
+    assert umaze["train_steps"] == 8
+    assert isinstance(umaze["saved_model"]["exported"], bool)
+    if umaze["saved_model"]["exported"]:
+        assert (output / "umaze" / "saved_model" / "saved_model.pb").is_file()
+    for name in ("trajectories.png", "learning_curve.png", "model.keras", "evaluation.json"):
+        assert (output / "umaze" / name).is_file()
+    agent = keras_mage.MAGE.from_preset(str(output / "umaze" / "agent"))
+    assert agent.data_statistics["dataset_id"] == "keras_mage/pointmaze/umaze-2500-v0"
+    actions = agent.predict_actions(np.zeros((1, agent.state_dim)), np.zeros((1, agent.goal_dim)))
+    assert np.all(np.abs(actions) <= 1.0)
+
+
+@pytest.mark.slow
+def test_compare_bc_end_to_end(minari_root, tmp_path):
+    output = tmp_path / "compare"
+    recipe("compare_bc")["main"](TINY + ["--maze", "umaze", "--seeds", "0", "--output-dir", str(output)])
+    comparison = json.loads((output / "comparison.json").read_text())
+    umaze = comparison["per_maze"]["umaze"]
+    for kind in ("mage", "bc"):
+        assert umaze[kind]["summary"]["success_rate"]["seeds"] == 1
+        assert len(umaze[kind]["per_seed"]) == 1
+        assert umaze[kind]["per_seed"][0]["train_steps"] == 8
+
+
+def test_compare_summary_is_mean_and_standard_error():
+    summarise = recipe("compare_bc")["summarise"]
+    reports = [{"success_rate": s, "normalized_score": None, "mean_return": r} for s, r in ((0.2, 1), (0.4, 3))]
+    summary = summarise(reports)
+    assert summary["success_rate"]["mean"] == pytest.approx(0.3)
+    assert summary["success_rate"]["stderr"] == pytest.approx(np.std([0.2, 0.4], ddof=1) / np.sqrt(2))
+    assert "normalized_score" not in summary and summary["mean_return"]["mean"] == 2.0
+
+
+def test_antmaze_names():
+    antmaze = recipe("antmaze")
+    assert antmaze["variant_of"]("D4RL/antmaze/large-diverse-v1") == "large-diverse"
+    assert antmaze["variant_of"]("medium-play") == "medium-play"
+    assert antmaze["variant_of"]("D4RL/pointmaze/umaze-v2") is None
+
+
+def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_MAGE_ANT_POLICY", str(tmp_path / "missing.pkl"))
+    monkeypatch.setenv("HF_ENDPOINT", "https://127.0.0.1:9")  # no download possible
+    with pytest.raises(SystemExit) as exit_info:
+        recipe("antmaze")["main"](["--dataset", "D4RL/antmaze/umaze-v1", "--output-dir", str(tmp_path)])
+    message = str(exit_info.value)
+    assert "minari download D4RL/antmaze/umaze-v1" in message
+    assert "--ant-policy PATH" in message and "KERAS_MAGE_ANT_POLICY" in message
+
+
+def test_pointmaze_rejects_bad_arguments(tmp_path):
+    with pytest.raises(SystemExit):
+        recipe("pointmaze")["main"](["--train-steps", "0", "--output-dir", str(tmp_path)])
