@@ -112,6 +112,8 @@ class BehaviorCloning(keras.Model):
             reward_scale=1.0,
             seed=self.seed or 0,
             repeat=steps_per_epoch is not None,
+            start_epoch=kwargs.get("initial_epoch", 0),
+            steps_per_epoch=steps_per_epoch,
         )
         if statistics is not None:
             self.data_statistics = statistics
