@@ -76,14 +76,15 @@ class MultiScaleQuantizer(layers.Layer):
             initializer=keras.initializers.RandomNormal(stddev=1.0, seed=self.seed),
             trainable=False,
             dtype="float32",
+            autocast=False,  # stays float32 under mixed precision
             aggregation="mean",
             name="codebook",
         )
         self.cluster_size = self.add_weight(
-            shape=(self.codebook_size,), initializer="zeros", trainable=False, dtype="float32", aggregation="mean", name="cluster_size"
+            shape=(self.codebook_size,), initializer="zeros", trainable=False, dtype="float32", autocast=False, aggregation="mean", name="cluster_size"
         )
         self.embed_sum = self.add_weight(
-            shape=(self.codebook_size, code_dim), initializer="zeros", trainable=False, dtype="float32", aggregation="mean", name="embed_sum"
+            shape=(self.codebook_size, code_dim), initializer="zeros", trainable=False, dtype="float32", autocast=False, aggregation="mean", name="embed_sum"
         )
         self.step = self.add_weight(
             shape=(), initializer="zeros", trainable=False, dtype="int32", aggregation="only_first_replica", name="step"
