@@ -91,6 +91,9 @@ def plot_learning_curve(history, path, title="training losses"):
         axes.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=name)
     if all(min(values) > 0 for values in losses.values()):
         axes.set_yscale("log")
+    from matplotlib.ticker import MaxNLocator
+
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("epoch")
     axes.set_ylabel("loss")
     axes.set_title(title)
