@@ -58,6 +58,7 @@ def main(argv=None):
                 report = workflow.evaluate_and_save(
                     model, history, dataset_id, os.path.join(output_dir, name, f"{kind}_seed{seed}"),
                     episodes=args.eval_episodes, seed=seed, num_envs=args.num_envs, save=False,
+                    max_episode_steps=args.max_episode_steps,
                 )
                 runs[kind].append(report)
                 print(f"{name} {kind} seed {seed}: success {report['success_rate']:.2f}", flush=True)

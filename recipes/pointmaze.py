@@ -39,7 +39,8 @@ def main(argv=None):
         )
         reports[name] = workflow.evaluate_and_save(
             model, history, dataset_id, os.path.join(output_dir, name), episodes=args.eval_episodes,
-            seed=args.seed, num_envs=args.num_envs, video=args.video,
+            seed=args.seed, num_envs=args.num_envs,
+            max_episode_steps=args.max_episode_steps, video=args.video,
         )
         print(f"{dataset_id}: success {reports[name]['success_rate']:.2f}, "
               f"normalised score {reports[name]['normalized_score']}", flush=True)

@@ -33,6 +33,7 @@ def evaluate(
     output_path=None,
     ref_scores=None,
     policy_options=None,
+    max_episode_steps=None,
     progress=True,
 ):
     """Runs `episodes` episodes of `agent` and returns a dict of scores.
@@ -47,6 +48,8 @@ def evaluate(
         output_path: where to write the scores as JSON (atomically).
         ref_scores: (ref_min, ref_max) overriding the dataset's.
         policy_options: `MAGEPolicy` arguments when `agent` is a model.
+        max_episode_steps: a shorter time limit than the env's, for quick
+            checks (scores are then not comparable with published ones).
     Returns:
         success_rate, normalized_score, mean_return (each with `_stderr`),
         mean_episode_length, `per_episode` lists, `trajectories` (xy, goal,
@@ -60,8 +63,11 @@ def evaluate(
     policy = _as_policy(agent, policy_options or {}, seed)
     target = resolve_environment(_default_env(agent) if env is None else env, ref_scores)
     num_envs = min(num_envs, episodes)
+    make_env = target.make_env
+    if max_episode_steps is not None:
+        make_env = lambda: gym.wrappers.TimeLimit(target.make_env(), max_episode_steps)  # noqa: E731
     envs = gym.vector.SyncVectorEnv(
-        [target.make_env for _ in range(num_envs)], autoreset_mode=gym.vector.AutoresetMode.DISABLED
+        [make_env for _ in range(num_envs)], autoreset_mode=gym.vector.AutoresetMode.DISABLED
     )
     runner = _EpisodeRunner(episodes, seed)
     policy.reset()
@@ -84,6 +90,7 @@ def evaluate(
     spec = envs.envs[0].spec
     envs.close()
     results = _summary(runner.episodes, target, seed, num_envs)
+    results["max_episode_steps"] = max_episode_steps
     results["env_spec"] = _spec_json(spec)
     if output_path is not None:
         write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})

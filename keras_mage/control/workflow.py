@@ -35,6 +35,10 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     parser.add_argument("--video", action="store_true", help="also render rollout videos (mp4 or gif)")
     parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
+    parser.add_argument(
+        "--max-episode-steps", type=int, default=None,
+        help="shorter evaluation time limit for quick checks (default: the env's; scores then not comparable)",
+    )
     return parser
 
 
@@ -114,13 +118,16 @@ def export_saved_model_if_available(model, path):
     return {"exported": True, "path": path}
 
 
-def evaluate_and_save(model, history, dataset_id, output_dir, *, episodes, seed, num_envs=10, video=False, save=True):
+def evaluate_and_save(
+    model, history, dataset_id, output_dir, *, episodes, seed, num_envs=10, video=False, save=True,
+    max_episode_steps=None,
+):
     """Evaluates, saves the model, writes plots and `evaluation.json`; returns the run's metrics."""
     os.makedirs(output_dir, exist_ok=True)
     start = time.time()
     results = evaluate(
         model, dataset_id, episodes=episodes, num_envs=num_envs, seed=seed,
-        output_path=os.path.join(output_dir, "evaluation.json"),
+        output_path=os.path.join(output_dir, "evaluation.json"), max_episode_steps=max_episode_steps,
     )
     report = {k: v for k, v in results.items() if k not in NOT_IN_JSON + ("per_episode",)}
     report["eval_seconds"] = time.time() - start
@@ -156,6 +163,7 @@ def run_metadata(args, recipe):
         "eval_episodes": args.eval_episodes,
         "seed": args.seed,
         "dataset_steps": args.dataset_steps,
+        "max_episode_steps": args.max_episode_steps,
         "versions": package_versions(),
     }
 

@@ -13,7 +13,7 @@ def test_tiny_model_trains_and_is_evaluated(pointmaze_dataset, tmp_path):
     model, history = workflow.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=12, seed=0, epochs=3)
     assert len(history.history["loss"]) == 3 and history.history["train_steps"] == 12
     report = workflow.evaluate_and_save(model, history, pointmaze_dataset, tmp_path, episodes=3, seed=1,
-                                        num_envs=2, save=False)
+                                        num_envs=2, save=False, max_episode_steps=40)
     written = json.loads((tmp_path / "evaluation.json").read_text())
     for results in (report, written):
         assert results["dataset_id"] == pointmaze_dataset and results["episodes"] == 3
@@ -22,9 +22,10 @@ def test_tiny_model_trains_and_is_evaluated(pointmaze_dataset, tmp_path):
         expected = (results["mean_return"] - results["ref_min_score"]) / (
             results["ref_max_score"] - results["ref_min_score"])
         assert results["normalized_score"] == pytest.approx(expected)
-        assert results["mean_episode_length"] == 300  # UMaze evaluation time limit, continuing task
+        assert results["mean_episode_length"] == 40  # the shortened time limit (continuing task)
+        assert results["max_episode_steps"] == 40
     assert written["per_episode"]["seed"] == [1, 2, 3]
-    assert all(0 <= r <= 300 for r in written["per_episode"]["return"])
+    assert all(0 <= r <= 40 for r in written["per_episode"]["return"])
     assert report["final_losses"]["loss"] == pytest.approx(history.history["loss"][-1])
     for name in ("trajectories.png", "learning_curve.png"):
         assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"

@@ -22,7 +22,7 @@ def minari_root(tmp_path, monkeypatch):
 
 
 TINY = ["--preset", "tiny", "--train-steps", "8", "--eval-episodes", "2", "--num-envs", "2",
-        "--dataset-steps", "2500", "--ref-episodes", "2"]
+        "--dataset-steps", "2500", "--ref-episodes", "2", "--max-episode-steps", "30"]
 
 
 @pytest.mark.slow
@@ -39,6 +39,7 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     assert 0.0 <= metrics["success_rate"] == umaze["success_rate"] <= 1.0
     assert umaze["normalized_score"] == metrics["normalized_score"] and umaze["episodes"] == 2
     assert umaze["train_steps"] == 8
+    assert umaze["mean_episode_length"] == 30 and metrics["max_episode_steps"] == 30
     assert isinstance(umaze["saved_model"]["exported"], bool)
     if umaze["saved_model"]["exported"]:
         assert (output / "umaze" / "saved_model" / "saved_model.pb").is_file()
