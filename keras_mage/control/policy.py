@@ -19,7 +19,6 @@ Example:
 >>> policy.observe(reward, done=terminated or truncated)  # doctest: +SKIP
 """
 
-
 import numpy as np
 
 
