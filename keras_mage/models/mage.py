@@ -285,11 +285,14 @@ class MAGE(keras.Model):
         if not isinstance(x, dict):
             batch_size = None
             kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
+        shapes = None if self.built else batch_shapes(x)
+        if shapes is not None:
+            # Build from the batch shapes rather than by Keras' symbolic call
+            # (which fails for torch under mixed precision).
+            self.build(shapes)
         if checkpoint_dir:
             kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [checkpoint.EpochCheckpoint(checkpoint_dir)]
             if initial_epoch:
-                if not self.built:
-                    self.build(batch_shapes(x))
                 checkpoint.restore(self, checkpoint_dir)
                 kwargs["initial_epoch"] = initial_epoch
         return super().fit(x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)

@@ -41,12 +41,18 @@ def as_training_data(
 
 
 def batch_shapes(data):
-    """Shapes of one batch of `data` (tf.data.Dataset, PyDataset or dict of arrays), batch axis None."""
+    """Shapes (batch axis None) of one batch of `data` when its batches are dicts, else None."""
     if hasattr(data, "element_spec"):
-        spec = data.element_spec
-        return {key: (None, *value.shape[1:]) for key, value in spec.items()}
-    batch = data[0] if not isinstance(data, dict) else data
-    return {key: (None, *np.shape(value)[1:]) for key, value in batch.items()}
+        batch = data.element_spec
+    elif isinstance(data, dict):
+        batch = data
+    elif hasattr(data, "__getitem__"):
+        batch = data[0]
+    else:
+        return None
+    if not isinstance(batch, dict):
+        return None
+    return {key: (None, *tuple(value.shape)[1:]) for key, value in batch.items()}
 
 
 def _is_ready_data(x):
