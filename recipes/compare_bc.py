@@ -53,7 +53,7 @@ def main(argv=None):
                 print(f"{name}: training {kind} (seed {seed}) ...", flush=True)
                 model, history = workflow.train_agent(
                     kind, dataset_id, preset=args.preset, train_steps=args.train_steps, seed=seed,
-                    verbose=2,
+                    **dict(workflow.training_options(args), checkpoint_dir=None),  # one dir cannot serve many runs
                 )
                 report = workflow.evaluate_and_save(
                     model, history, dataset_id, os.path.join(output_dir, name, f"{kind}_seed{seed}"),

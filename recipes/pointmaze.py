@@ -35,7 +35,7 @@ def main(argv=None):
         print(f"Training {args.preset} on {dataset_id} for {args.train_steps} steps ...", flush=True)
         model, history = workflow.train_agent(
             "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed,
-            verbose=2,
+            **workflow.training_options(args),
         )
         reports[name] = workflow.evaluate_and_save(
             model, history, dataset_id, os.path.join(output_dir, name), episodes=args.eval_episodes,

@@ -39,7 +39,22 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
         "--max-episode-steps", type=int, default=None,
         help="shorter evaluation time limit for quick checks (default: the env's; scores then not comparable)",
     )
+    parser.add_argument(
+        "--devices", type=int, default=None, help="train data-parallel on this many local devices (default: all)"
+    )
+    parser.add_argument("--mixed-precision", action="store_true", help="train MAGE with the mixed_bfloat16 policy")
+    parser.add_argument("--checkpoint-dir", default=None, help="atomic epoch checkpoints; rerun to resume")
     return parser
+
+
+def training_options(args):
+    """The `train_agent` keyword arguments that the common options set."""
+    return {
+        "devices": args.devices,
+        "dtype": "mixed_bfloat16" if args.mixed_precision else None,
+        "checkpoint_dir": args.checkpoint_dir,
+        "verbose": 2,
+    }
 
 
 def parse_arguments(parser, argv=None):
@@ -80,11 +95,16 @@ def pointmaze_dataset(maze, steps, ref_episodes=100):
     return dataset_id
 
 
-def train_agent(kind, source, *, preset="small", train_steps=1000, seed=0, epochs=20, verbose=0):
+def train_agent(
+    kind, source, *, preset="small", train_steps=1000, seed=0, epochs=20, verbose=0, devices=None, dtype=None,
+    checkpoint_dir=None,
+):
     """Trains a MAGE model (`kind="mage"`) or the behaviour-cloning baseline (`"bc"`).
 
     Both see the same batches per step (the preset's batch size) for
     `train_steps` steps, split in up to `epochs` epochs for the learning curve.
+    `devices` (data parallel, see `keras_mage.distribution`), `dtype` (MAGE's
+    dtype policy) and `checkpoint_dir` (MAGE: atomic checkpoints, resumes).
     Returns `(model, history)`; `history.history["train_seconds"]` holds the time.
     """
     import keras
@@ -95,11 +115,15 @@ def train_agent(kind, source, *, preset="small", train_steps=1000, seed=0, epoch
     if kind not in AGENT_KINDS:
         raise ValueError(f"unknown agent kind {kind!r}; use one of {AGENT_KINDS}.")
     keras.utils.set_random_seed(seed)
-    mage = keras_mage.MAGE.from_preset(preset, seed=seed)
-    model = mage if kind == "mage" else BehaviorCloning(batch_size=mage.batch_size, seed=seed)
     epochs = max(1, min(epochs, train_steps))
+    fit_options = {"checkpoint_dir": checkpoint_dir} if kind == "mage" and checkpoint_dir else {}
     start = time.time()
-    history = model.fit(source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose)
+    with keras_mage.distribution.data_parallel(devices):
+        mage = keras_mage.MAGE.from_preset(preset, seed=seed, **({"dtype": dtype} if dtype else {}))
+        model = mage if kind == "mage" else BehaviorCloning(batch_size=mage.batch_size, seed=seed)
+        history = model.fit(
+            source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options
+        )
     history.history["train_seconds"] = time.time() - start
     history.history["train_steps"] = epochs * (train_steps // epochs)
     return model, history
