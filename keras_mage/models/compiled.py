@@ -3,7 +3,7 @@
 - TensorFlow: `tf.function(jit_compile=True)` (XLA).
 - JAX: `jax.jit` of a stateless function of the model's variables; the
   sampling seed's new state is written back after each call.
-- PyTorch: eager under `torch.no_grad()`.
+- PyTorch: eager under `torch.no_grad()`, one intra-op thread on CPU.
 """
 
 import weakref
@@ -31,8 +31,18 @@ def compile_function(model, function):
         import torch
 
         def no_grad(*args):
-            with torch.no_grad():
-                return function(*args)
+            # Acting is a chain of small ops: on CPU, intra-op threads only add
+            # synchronisation (measured 794 ms vs 42 ms per tiny act on 2 busy cores).
+            threads = torch.get_num_threads()
+            on_cpu = not torch.cuda.is_available()
+            if on_cpu:
+                torch.set_num_threads(1)
+            try:
+                with torch.no_grad():
+                    return function(*args)
+            finally:
+                if on_cpu:
+                    torch.set_num_threads(threads)
 
         return no_grad
     return function

@@ -345,6 +345,12 @@ class MAGE(keras.Model):
 
         return compiled.predict_actions(self, observations, goals, target_returns, **sampling_options)
 
+    def policy(self, **options):
+        """A `keras_mage.control.MAGEPolicy` acting with this model, e.g. `model.policy(replan_every=4)`."""
+        from keras_mage.control import MAGEPolicy
+
+        return MAGEPolicy(self, **options)
+
     def export_policy(self, path, **sampling_options):
         """Exports the acting step as a TensorFlow SavedModel; see `keras_mage.export.export_saved_model`."""
         from keras_mage.export import export_saved_model
