@@ -60,3 +60,16 @@ def data_parallel(devices=None):
         f"Data parallel training over {len(names)} devices is not available on the {backend} backend "
         "(Keras has no torch data parallelism yet). Use KERAS_BACKEND=jax or tensorflow, or --devices 1."
     )
+
+
+def replica_loss_scale():
+    """1 / replicas in sync under a TensorFlow strategy, else 1.
+
+    Keras sums the replicas' gradients and multiplies the reported loss by the
+    replica count, so a custom `compute_loss` must return its per-replica share.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return 1.0
+    import tensorflow as tf
+
+    return 1.0 / tf.distribute.get_strategy().num_replicas_in_sync

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_mage import presets
+from keras_mage import distribution, presets
 from keras_mage.layers.action_head import ActionHead
 from keras_mage.layers.condition_embedding import ConditionEmbedding
 from keras_mage.layers.condition_guided_decoder import ConditionGuidedDecoder
@@ -231,7 +231,7 @@ class MAGE(keras.Model):
         for name, value in losses.items():
             self.trackers[name].update_state(value)
         self.trackers["perplexity"].update_state(y_pred["perplexity"])
-        return total
+        return total * distribution.replica_loss_scale()
 
     def token_mask(self, mask):
         """(batch, T) mask of tokens whose time span holds at least one real step."""
