@@ -8,6 +8,6 @@ export TF_CPP_MIN_LOG_LEVEL=3 MUJOCO_GL=${MUJOCO_GL:-egl}
 status=0
 for backend in ${KERAS_BACKENDS:-tensorflow jax torch}; do
   echo "=== KERAS_BACKEND=$backend ==="
-  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=1
+  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider --durations=10 "$@" || status=1
 done
 exit $status
