@@ -93,16 +93,7 @@ def main(argv=None):
     for dataset in args.dataset:
         dataset_id = antmaze_dataset(dataset, args.dataset_steps, args.ant_policy, args.ref_episodes, args.workers)
         name = variant_of(dataset) or dataset.replace("/", "_")
-        print(f"Training {args.preset} on {dataset_id} for {args.train_steps} steps ...", flush=True)
-        model, history = workflow.train_agent(
-            "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed,
-            **workflow.training_options(args),
-        )
-        reports[name] = workflow.evaluate_and_save(
-            model, history, dataset_id, os.path.join(output_dir, name), episodes=args.eval_episodes,
-            seed=args.seed, num_envs=args.num_envs,
-            max_episode_steps=args.max_episode_steps, video=args.video,
-        )
+        reports[name] = workflow.train_and_evaluate(args, dataset_id, os.path.join(output_dir, name))
         reports[name]["d4rl_data"] = dataset_id.startswith("D4RL/")
         print(f"{dataset_id}: success {reports[name]['success_rate']:.2f}", flush=True)
     metrics = workflow.write_metrics(output_dir, workflow.run_metadata(args, "antmaze"), reports)

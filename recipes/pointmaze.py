@@ -32,16 +32,7 @@ def main(argv=None):
         datasets = {maze: workflow.pointmaze_dataset(maze, args.dataset_steps, args.ref_episodes) for maze in args.maze}
     reports = {}
     for name, dataset_id in datasets.items():
-        print(f"Training {args.preset} on {dataset_id} for {args.train_steps} steps ...", flush=True)
-        model, history = workflow.train_agent(
-            "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed,
-            **workflow.training_options(args),
-        )
-        reports[name] = workflow.evaluate_and_save(
-            model, history, dataset_id, os.path.join(output_dir, name), episodes=args.eval_episodes,
-            seed=args.seed, num_envs=args.num_envs,
-            max_episode_steps=args.max_episode_steps, video=args.video,
-        )
+        reports[name] = workflow.train_and_evaluate(args, dataset_id, os.path.join(output_dir, name))
         print(f"{dataset_id}: success {reports[name]['success_rate']:.2f}, "
               f"normalised score {reports[name]['normalized_score']}", flush=True)
     metrics = workflow.write_metrics(output_dir, workflow.run_metadata(args, "pointmaze"), reports)

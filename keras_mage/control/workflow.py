@@ -129,6 +129,19 @@ def train_agent(
     return model, history
 
 
+def train_and_evaluate(args, dataset_id, output_dir):
+    """Trains MAGE on `dataset_id` with a recipe's common options, then evaluates and saves it."""
+    print(f"Training {args.preset} on {dataset_id} for {args.train_steps} steps ...", flush=True)
+    model, history = train_agent(
+        "mage", dataset_id, preset=args.preset, train_steps=args.train_steps, seed=args.seed,
+        **training_options(args),
+    )
+    return evaluate_and_save(
+        model, history, dataset_id, output_dir, episodes=args.eval_episodes, seed=args.seed,
+        num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, video=args.video,
+    )
+
+
 def export_saved_model_if_available(model, path):
     """Exports a SavedModel with `keras_mage.export`; returns what happened, for metrics.json."""
     try:
