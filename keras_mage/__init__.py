@@ -7,10 +7,13 @@ Example:
 >>> model.fit("keras_mage/pointmaze/umaze-v0", epochs=1)  # doctest: +SKIP
 
 Attributes load lazily, so `python -m keras_mage.datagen` (dataset generation,
-MuJoCo rendering) never imports Keras or TensorFlow.
+MuJoCo rendering) never imports Keras or TensorFlow. When Keras is already
+imported, the models load at once, so that `keras.saving.load_model` finds
+the `keras_mage>...` classes after a plain `import keras_mage`.
 """
 
 import importlib
+import sys
 
 from keras_mage.version import __version__
 
@@ -33,3 +36,8 @@ def __getattr__(name):
 
 def __dir__():
     return sorted([*_ATTRIBUTES, *_SUBMODULES, "__version__"])
+
+
+if "keras" in sys.modules:  # registers every serialisable class with Keras
+    importlib.import_module("keras_mage.models")
+    importlib.import_module("keras_mage.baselines")

@@ -34,10 +34,13 @@ DEFAULTS = {
     "mlp_ratio": 4.0,
     "dropout": 0.1,
     "condition_dropout": 0.1,  # drop the condition for classifier-free guidance.
+    "condition_width": 256,  # hidden units of the condition MLP (s_0, goal, R_0) -> start token / adaLN.
+    "condition_layers": 2,  # hidden layers of that MLP.
     # Action head (section 4).
     "action_chunk": 1,  # predict a_0..a_{m-1}.
     "head_width": 256,
     "gumbel_temperature": 1.0,
+    "gumbel_hard": True,  # straight-through: one-hot samples forward, soft gradient.
     # Training schedule and loss weights.
     "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then all losses.
     "reconstruction_weight": 1.0,

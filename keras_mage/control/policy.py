@@ -7,8 +7,11 @@ behaviour-cloning baseline). It splits env observations with
 per-env target return, and replans every `replan_every` steps, executing the
 predicted action chunk in between. The target return starts at
 `target_return` (default: the data's 0.9 return quantile stored in the model)
-and is decremented by the rewards received, per env, as in Decision
-Transformer; `reset(mask)` restarts the envs that begin a new episode.
+and follows the rewards received, per env, as in Decision Transformer: the
+data's returns-to-go are discounted (R_t = r_t + γ R_{t+1}), so after reward
+r the target becomes (R - r) / γ, capped at the largest return-to-go in the
+data (a target no data step had is one the model never saw);
+`reset(mask)` restarts the envs that begin a new episode.
 
 Example:
 
@@ -50,6 +53,9 @@ class MAGEPolicy:
                     "pass `target_return=` explicitly."
                 )
             target_return = statistics["return_quantile"]
+        statistics = getattr(model, "data_statistics", None) or {}
+        self.discount = float(statistics.get("discount", 1.0))
+        self.return_cap = statistics.get("return_max")
         self.model = model
         self.initial_target = float(target_return)
         self.replan_every = int(replan_every)
@@ -68,10 +74,14 @@ class MAGEPolicy:
         self._steps_since_plan[mask] = self.replan_every  # forces a new plan at the next act
 
     def observe(self, rewards, done=None):
-        """Decrements the target returns by `rewards`; resets the envs whose episode is `done`."""
+        """Moves the target returns past `rewards` ((R - r) / γ, capped); resets the envs whose episode is `done`."""
         if self.target_returns is None:
             raise ValueError("call `act` before `observe`: the policy has no episode in progress.")
         self.target_returns -= np.asarray(rewards, np.float32).reshape(-1)
+        if self.discount > 0:
+            self.target_returns /= self.discount
+        if self.return_cap is not None:
+            np.minimum(self.target_returns, self.return_cap, out=self.target_returns)
         if done is not None:
             self.reset(done)
 

@@ -17,6 +17,8 @@ import dataclasses
 
 import numpy as np
 
+from keras_mage.data.windows import returns_to_go
+
 STD_FLOOR = 1e-6  # dimensions with a smaller std (constant ones) keep std 1
 
 
@@ -27,7 +29,8 @@ class DataStatistics:
     observation_mean/std: (ds,); goal_mean/std: (dg,) or None; reward_scale and
     discount of the return-to-go; return_quantile: the 0.9 quantile of
     episode-start discounted returns in raw reward units (a default target);
-    action_low/high: (da,); dataset_id: str or None.
+    return_max: the largest return-to-go of any step (None in statistics
+    saved before it existed); action_low/high: (da,); dataset_id: str or None.
     """
 
     observation_mean: np.ndarray
@@ -40,6 +43,7 @@ class DataStatistics:
     action_low: np.ndarray
     action_high: np.ndarray
     dataset_id: str | None = None
+    return_max: float | None = None
 
     def __post_init__(self):
         for name in ("observation_mean", "observation_std", "goal_mean", "goal_std", "action_low", "action_high"):
@@ -49,6 +53,7 @@ class DataStatistics:
         self.reward_scale = float(self.reward_scale)
         self.discount = float(self.discount)
         self.return_quantile = float(self.return_quantile)
+        self.return_max = None if self.return_max is None else float(self.return_max)
 
     @classmethod
     def from_episodes(cls, episodes, discount=0.99, reward_scale=1.0):
@@ -76,6 +81,7 @@ class DataStatistics:
             action_low=actions_low,
             action_high=actions_high,
             dataset_id=getattr(episodes, "dataset_id", None),
+            return_max=max(float(returns_to_go(e.rewards, discount).max()) for e in episodes),
         )
 
     def get_config(self):

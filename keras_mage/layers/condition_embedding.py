@@ -8,29 +8,41 @@ from keras import layers, ops
 class ConditionEmbedding(layers.Layer):
     """MLP embedding of the raw condition vector, with condition dropout.
 
+    `hidden_layers` SiLU layers of `hidden_width` units (default `width`)
+    then a linear projection to `width`. The embedding is computed once per
+    sample, so a wide MLP here is cheap: it is where the map from (state,
+    goal, return) to the coarse plan gets its capacity.
+
     In training each sample's embedding is replaced by a learned null
     embedding with probability `dropout_rate`, which is what classifier-free
     guidance needs at inference (`null_embedding(batch)`).
 
     Example:
 
-    >>> embed = ConditionEmbedding(width=16, dropout_rate=0.1, seed=0)
+    >>> embed = ConditionEmbedding(width=16, dropout_rate=0.1, hidden_width=64, hidden_layers=2, seed=0)
     >>> embed(keras.ops.ones((3, 7))).shape
     (3, 16)
     """
 
-    def __init__(self, width, dropout_rate=0.0, seed=None, **kwargs):
+    def __init__(self, width, dropout_rate=0.0, hidden_width=None, hidden_layers=1, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.width = width
         self.dropout_rate = dropout_rate
+        self.hidden_width = hidden_width or width
+        self.hidden_layers = hidden_layers
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="condition_dropout_seed")
-        self.hidden = layers.Dense(width, activation="silu", dtype=self.dtype_policy, name="hidden")
+        self.hidden = [
+            layers.Dense(self.hidden_width, activation="silu", dtype=self.dtype_policy, name=f"hidden_{i}")
+            for i in range(hidden_layers)
+        ]
         self.output_dense = layers.Dense(width, dtype=self.dtype_policy, name="output")
 
     def build(self, input_shape):
-        self.hidden.build(input_shape)
-        self.output_dense.build((*input_shape[:-1], self.width))
+        for layer in self.hidden:
+            layer.build(input_shape)
+            input_shape = (*input_shape[:-1], self.hidden_width)
+        self.output_dense.build(input_shape)
         self.null = self.add_weight(
             shape=(self.width,),
             initializer=keras.initializers.RandomNormal(stddev=0.02, seed=self.seed),
@@ -38,7 +50,10 @@ class ConditionEmbedding(layers.Layer):
         )
 
     def call(self, condition, training=False):
-        embedding = self.output_dense(self.hidden(condition))
+        embedding = condition
+        for layer in self.hidden:
+            embedding = layer(embedding)
+        embedding = self.output_dense(embedding)
         if training and self.dropout_rate > 0:
             batch = ops.shape(condition)[0]
             keep = keras.random.uniform((batch, 1), seed=self.seed_generator) >= self.dropout_rate
@@ -55,5 +70,7 @@ class ConditionEmbedding(layers.Layer):
             **super().get_config(),
             "width": self.width,
             "dropout_rate": self.dropout_rate,
+            "hidden_width": self.hidden_width,
+            "hidden_layers": self.hidden_layers,
             "seed": self.seed,
         }

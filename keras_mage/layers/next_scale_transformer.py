@@ -121,7 +121,7 @@ class NextScaleTransformer(layers.Layer):
             x = block(x, condition, attention_mask=mask, training=training)
         return self._logits(x, condition)
 
-    def scale_logits(self, condition, scale_input, scale_index, caches):
+    def scale_logits(self, condition, scale_input, scale_index, caches, training=False):
         """Logits (batch, l_k, V) of scale k given the caches of scales < k.
 
         `caches` is a list with one (keys, values) pair per block (or None for
@@ -130,7 +130,7 @@ class NextScaleTransformer(layers.Layer):
         x = self._scale_tokens(condition, scale_input, scale_index)
         new_caches = []
         for block, cache in zip(self.blocks, caches or [None] * len(self.blocks)):
-            x, cache = block.call_cached(x, condition, cache)
+            x, cache = block.call_cached(x, condition, cache, training=training)
             new_caches.append(cache)
         return self._logits(x, condition), new_caches
 

@@ -71,9 +71,9 @@ class TransformerBlock(layers.Layer):
         mask = None if attention_mask is None else attention_mask[None, None, :, :]
         return self._attend(x, condition, mask, None, training)[0]
 
-    def call_cached(self, x, condition, cache=None):
+    def call_cached(self, x, condition, cache=None, training=False):
         """Returns (output, cache) with `cache = (keys, values)` covering all tokens so far."""
-        return self._attend(x, condition, None, cache, False)
+        return self._attend(x, condition, None, cache, training)
 
     def get_config(self):
         return {

@@ -81,7 +81,8 @@ class MAGE(keras.Model):
             name="quantizer",
         )
         self.condition_embedding = ConditionEmbedding(
-            self.model_width, self.condition_dropout, seed=_offset(seed, 2), dtype=policy, name="condition_embedding"
+            self.model_width, self.condition_dropout, self.condition_width, self.condition_layers,
+            seed=_offset(seed, 2), dtype=policy, name="condition_embedding"
         )
         self.transformer = NextScaleTransformer(
             self.scale_schedule,
@@ -135,7 +136,7 @@ class MAGE(keras.Model):
         self.condition_embedding.build(condition_shape)
         next_length = self.transformer.num_tokens - self.scale_schedule[0]
         self.transformer.build((None, self.model_width), (None, next_length, self.code_dim))
-        self.action_head.build((None, self.state_dim), feature_shape)
+        self.action_head.build((None, self.state_dim + (self.goal_dim or 0)), feature_shape)
         self.built = True
 
     def get_build_config(self):
@@ -159,6 +160,11 @@ class MAGE(keras.Model):
         parts = [first_states] + ([goals] if self.goal_dim else []) + [first_returns]
         return ops.concatenate([ops.cast(p, self.compute_dtype) for p in parts], axis=-1)
 
+    def head_state(self, first_states, goals):
+        """The action head's s_0: the first state, with the goal appended for goal-conditioned data."""
+        parts = [first_states] + ([goals] if self.goal_dim else [])
+        return ops.concatenate([ops.cast(p, self.compute_dtype) for p in parts], axis=-1)
+
     def call(self, inputs, training=False):
         check_batch_shapes(
             {k: tuple(v.shape) for k, v in inputs.items()}, self.horizon, self.state_dim, self.action_dim, self.goal_dim
@@ -172,29 +178,59 @@ class MAGE(keras.Model):
         reconstruction = self.decoder(quantized["f_hat"], condition)
         embedding = self.condition_embedding(condition, training=training)
         logits = self.transformer(embedding, quantized["next_inputs"], training=training)
-        plan = self.soft_plan(logits, training=training)
+        plan = self.sampled_plan(embedding, training=training)
         return {
             "reconstruction": reconstruction,
             "logits": logits,
             "indices": quantized["indices"],
             "vq_loss": quantized["vq_loss"],
             "perplexity": quantized["perplexity"],
-            "actions": self.action_head(states[:, 0], plan),
+            "actions": self.action_head(self.head_state(states[:, 0], inputs.get("goals")), plan),
             "plan_first_step": self.decoder(plan, condition)[:, 0],
         }
 
-    def soft_plan(self, logits, training=False):
-        """f_hat from Gumbel-softmax mixtures of codebook rows, differentiable in the logits."""
-        codebook = ops.cast(self.quantizer.codebook, self.compute_dtype)
-        plan = 0.0
+    def coarse_to_fine(self, embedding, scale_features, training=False, repeat_inputs=1):
+        """f_hat (batch, L, C) generated scale by scale with the key/value cache.
+
+        `scale_features(logits, k)` turns scale k's logits into its features
+        (batch, L, C); the partial sum feeds the next scale. `repeat_inputs`
+        tiles those inputs when `embedding` stacks several conditionings
+        (classifier-free guidance).
+        """
+        f_hat, scale_input, caches = None, None, None
         for k in range(len(self.scale_schedule)):
-            scale_logits = ops.cast(logits[:, self.transformer.starts[k] : self.transformer.starts[k + 1]], "float32")
+            logits, caches = self.transformer.scale_logits(embedding, scale_input, k, caches, training=training)
+            h = scale_features(logits, k)
+            f_hat = h if f_hat is None else f_hat + h
+            if k + 1 < len(self.scale_schedule):
+                scale_input = self.quantizer.next_scale_input(f_hat, k)
+                if repeat_inputs > 1:
+                    scale_input = ops.concatenate([scale_input] * repeat_inputs, axis=0)
+        return f_hat
+
+    def sampled_plan(self, embedding, training=False):
+        """The model's own plan, generated coarse to fine from Gumbel-softmax samples.
+
+        Each scale mixes codebook rows with Gumbel-softmax weights (hard
+        one-hot forward, soft gradient, when `gumbel_hard`), so the plan the
+        action head and L_cond see in training is drawn like the one it gets
+        when acting, and their losses reach the transformer. Without
+        `training` the weights are the plain softmax (no noise).
+        """
+        codebook = ops.cast(self.quantizer.codebook, self.compute_dtype)
+
+        def scale_features(logits, k):
+            logits = ops.cast(logits, "float32")
             if training:  # Gumbel noise in float32: 1 - 1e-6 rounds to 1 in bfloat16
-                uniform = keras.random.uniform(ops.shape(scale_logits), 1e-6, 1.0 - 1e-6, seed=self.gumbel_seed)
-                scale_logits = scale_logits - ops.log(-ops.log(uniform))
-            weights = ops.cast(ops.softmax(scale_logits / self.gumbel_temperature, axis=-1), self.compute_dtype)
-            plan = plan + self.quantizer.codes_to_features(ops.matmul(weights, codebook), k)
-        return plan
+                uniform = keras.random.uniform(ops.shape(logits), 1e-6, 1.0 - 1e-6, seed=self.gumbel_seed)
+                logits = logits - ops.log(-ops.log(uniform))
+            weights = ops.softmax(logits / self.gumbel_temperature, axis=-1)
+            if self.gumbel_hard:
+                hard = ops.one_hot(ops.argmax(weights, axis=-1), self.codebook_size, dtype=weights.dtype)
+                weights = weights + ops.stop_gradient(hard - weights)
+            return self.quantizer.codes_to_features(ops.matmul(ops.cast(weights, self.compute_dtype), codebook), k)
+
+        return self.coarse_to_fine(embedding, scale_features, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         mask = ops.cast(x["mask"], "float32")
@@ -310,28 +346,24 @@ class MAGE(keras.Model):
         guided = guidance_scale != 1.0
         if guided:
             embedding = ops.concatenate([embedding, self.condition_embedding.null_embedding(ops.shape(embedding)[0])], 0)
-        f_hat = None
-        scale_input, caches, indices = None, None, []
-        for k in range(len(self.scale_schedule)):
-            logits, caches = self.transformer.scale_logits(embedding, scale_input, k, caches)
+        indices = []
+
+        def scale_features(logits, k):
             if guided:
                 conditional, unconditional = ops.split(logits, 2, axis=0)
                 logits = unconditional + guidance_scale * (conditional - unconditional)
             index = sampling.sample_tokens(logits, temperature, top_k, self.sampling_seed)
-            h = self.quantizer.embed_tokens(index, k)
-            f_hat = h if f_hat is None else f_hat + h
             indices.append(index)
-            if k + 1 < len(self.scale_schedule):
-                scale_input = self.quantizer.next_scale_input(f_hat, k)
-                if guided:
-                    scale_input = ops.concatenate([scale_input, scale_input], axis=0)
+            return self.quantizer.embed_tokens(index, k)
+
+        f_hat = self.coarse_to_fine(embedding, scale_features, repeat_inputs=2 if guided else 1)
         return ops.concatenate(indices, axis=1), f_hat
 
     def act(self, states, goals=None, returns=None, temperature=0.0, top_k=None, guidance_scale=1.0):
         """Actions (batch, chunk, da) from NORMALISED first states, goals and scaled returns."""
         condition = self.condition_vector(states, goals, returns)
         _, f_hat = self.generate(condition, temperature, top_k, guidance_scale)
-        return self.action_head(ops.cast(states, self.compute_dtype), f_hat)
+        return self.action_head(self.head_state(states, goals), f_hat)
 
     def predict_actions(self, observations, goals=None, target_returns=None, **sampling_options):
         """Raw actions (batch, chunk, da) for raw states, goals and target returns.

@@ -60,6 +60,17 @@ def test_target_return_starts_at_data_quantile_and_decrements_per_env(make_agent
     np.testing.assert_allclose(agent.calls[1]["returns"], [3.5, 3.0])
 
 
+def test_target_return_undoes_the_discount_and_stays_within_the_data(make_agent):
+    agent = make_agent(return_quantile=0.5)
+    agent.data_statistics.update(discount=0.5, return_max=1.5)
+    policy = MAGEPolicy(agent)
+    policy.act(batch_observation(2))
+    policy.observe([0.0, 0.25])
+    np.testing.assert_allclose(policy.target_returns, [1.0, 0.5])  # (R - r) / discount
+    policy.observe([0.0, 0.0])
+    np.testing.assert_allclose(policy.target_returns, [1.5, 1.0])  # 2.0 capped at return_max
+
+
 def test_user_target_return_and_reset_of_finished_envs_only(make_agent):
     agent = make_agent(chunk=2)
     policy = MAGEPolicy(agent, target_return=10.0, replan_every=2)

@@ -61,6 +61,19 @@ def test_saved_and_reloaded_model_generates_identically(trained_tiny, batches, t
     )
 
 
+def test_plain_import_lets_keras_load_the_file(trained_tiny, tmp_path):
+    """`import keras, keras_mage` then `keras.saving.load_model` (no attribute access first)."""
+    import subprocess
+    import sys
+
+    path = str(tmp_path / "mage.keras")
+    trained_tiny[0].save(path)
+    code = f"import keras, keras_mage; print(type(keras.saving.load_model({path!r})).__name__)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("MAGE")
+
+
 def test_one_seed_makes_the_model_reproducible(batches):
     def weights(seed):
         model = keras_mage.MAGE.from_preset("tiny", seed=seed)
