@@ -61,6 +61,21 @@ def test_saved_and_reloaded_model_generates_identically(trained_tiny, batches, t
     )
 
 
+def test_training_plan_is_generated_from_the_condition_like_acting(trained_tiny, batches):
+    """The head's plan in training comes from the model's own coarse-to-fine samples, not the data's future."""
+    model, _ = trained_tiny
+    inputs = {key: value[:8] for key, value in batches.items()}
+    changed = dict(inputs, observations=inputs["observations"].copy())
+    changed["observations"][:, 1:] += 1.0  # same condition (s_0, goal, R_0), other future
+    outputs, changed_outputs = model(inputs), model(changed)
+    to_numpy = keras.ops.convert_to_numpy
+    assert not np.allclose(to_numpy(outputs["reconstruction"]), to_numpy(changed_outputs["reconstruction"]))
+    np.testing.assert_allclose(to_numpy(outputs["actions"]), to_numpy(changed_outputs["actions"]), atol=1e-5)
+    # Without Gumbel noise the hard samples are the greedy tokens: the same actions as acting.
+    acted = model.act(inputs["observations"][:, 0], inputs["goals"], inputs["returns"][:, 0])
+    np.testing.assert_allclose(to_numpy(outputs["actions"]), to_numpy(acted), atol=1e-4)
+
+
 def test_plain_import_lets_keras_load_the_file(trained_tiny, tmp_path):
     """`import keras, keras_mage` then `keras.saving.load_model` (no attribute access first)."""
     import subprocess
