@@ -45,15 +45,14 @@ class MAGEPolicy:
                 f"replan_every={replan_every} but the model predicts {chunk} action(s) per plan; use "
                 f"1 <= replan_every <= {chunk}, or train with a larger `action_chunk`."
             )
+        statistics = getattr(model, "data_statistics", None) or {}
         if target_return is None:
-            statistics = getattr(model, "data_statistics", None) or {}
             if "return_quantile" not in statistics:
                 raise ValueError(
                     "The model stores no return statistics (train it with `fit` on a dataset); "
                     "pass `target_return=` explicitly."
                 )
             target_return = statistics["return_quantile"]
-        statistics = getattr(model, "data_statistics", None) or {}
         self.discount = float(statistics.get("discount", 1.0))
         self.return_cap = statistics.get("return_max")
         self.model = model

@@ -64,7 +64,7 @@ class DataStatistics:
             raise ValueError("cannot compute statistics of an empty dataset; load at least one episode.")
         states = [episode.observations[:-1] for episode in episodes]
         goals = None if episodes[0].goals is None else [episode.goals[:-1] for episode in episodes]
-        starts = [np.dot(discount ** np.arange(len(e), dtype=np.float64), e.rewards) for e in episodes]
+        returns = [returns_to_go(episode.rewards, discount) for episode in episodes]  # episodes have >= 1 step
         actions_low = getattr(episodes, "action_low", None)
         actions_high = getattr(episodes, "action_high", None)
         if actions_low is None:
@@ -77,11 +77,11 @@ class DataStatistics:
             goal_std,
             reward_scale=reward_scale,
             discount=discount,
-            return_quantile=np.quantile(starts, 0.9),
+            return_quantile=np.quantile([r[0] for r in returns], 0.9),
             action_low=actions_low,
             action_high=actions_high,
             dataset_id=getattr(episodes, "dataset_id", None),
-            return_max=max(float(returns_to_go(e.rewards, discount).max()) for e in episodes),
+            return_max=max(float(r.max()) for r in returns),
         )
 
     def get_config(self):

@@ -157,8 +157,9 @@ class MAGE(keras.Model):
 
     def condition_vector(self, first_states, goals, first_returns):
         """Raw condition (batch, ds + dg + 1): s_0, goal, R_0 (all normalised)."""
-        parts = [first_states] + ([goals] if self.goal_dim else []) + [first_returns]
-        return ops.concatenate([ops.cast(p, self.compute_dtype) for p in parts], axis=-1)
+        return ops.concatenate(
+            [self.head_state(first_states, goals), ops.cast(first_returns, self.compute_dtype)], axis=-1
+        )
 
     def head_state(self, first_states, goals):
         """The action head's s_0: the first state, with the goal appended for goal-conditioned data."""
@@ -215,7 +216,8 @@ class MAGE(keras.Model):
         one-hot forward, soft gradient, when `gumbel_hard`), so the plan the
         action head and L_cond see in training is drawn like the one it gets
         when acting, and their losses reach the transformer. Without
-        `training` the weights are the plain softmax (no noise).
+        `training` no noise is added: with `gumbel_hard` the plan is then the
+        greedy one `generate` makes, else softmax mixtures.
         """
         codebook = ops.cast(self.quantizer.codebook, self.compute_dtype)
 
