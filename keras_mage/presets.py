@@ -36,11 +36,13 @@ DEFAULTS = {
     "condition_dropout": 0.1,  # drop the condition for classifier-free guidance.
     "condition_width": 256,  # hidden units of the condition MLP (s_0, goal, R_0) -> start token / adaLN.
     "condition_layers": 2,  # hidden layers of that MLP.
+    "condition_activation": "relu",  # smooth ones (silu, gelu) learned maze goals far slower.
     # Action head (section 4).
     "action_chunk": 1,  # predict a_0..a_{m-1}.
     "head_width": 256,
+    "head_activation": "relu",  # as condition_activation.
     "gumbel_temperature": 1.0,
-    "gumbel_hard": True,  # straight-through: one-hot samples forward, soft gradient.
+    "gumbel_hard": False,  # True: one-hot samples forward, soft gradient (straight-through).
     # Training schedule and loss weights.
     "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then all losses.
     "reconstruction_weight": 1.0,
@@ -72,7 +74,6 @@ PRESETS = {
         "num_heads": 2,
         "mlp_ratio": 2.0,
         "dropout": 0.0,
-        "head_width": 64,
         "tokenizer_warmup_steps": 20,
         "learning_rate": 1e-3,
         "batch_size": 32,
@@ -88,7 +89,6 @@ PRESETS = {
         "model_width": 128,
         "num_layers": 3,
         "num_heads": 4,
-        "head_width": 128,
         "tokenizer_warmup_steps": 500,
         "learning_rate": 5e-4,
         "batch_size": 128,

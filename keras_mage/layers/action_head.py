@@ -8,6 +8,11 @@ from keras import layers, ops
 class ActionHead(layers.Layer):
     """`a_0..a_{chunk-1} = I(s_0, f_hat)`, an MLP over s_0 and the flattened plan.
 
+    Two hidden layers of `width` units with `activation`. ReLU is the
+    default: on maze data, where the action turns sharply at corridor
+    boundaries, smooth activations (GELU, SiLU) learned far slower
+    (docs/architecture.md).
+
     Example:
 
     >>> head = ActionHead(width=32, action_dim=2, chunk=3)
@@ -15,13 +20,14 @@ class ActionHead(layers.Layer):
     (4, 3, 2)
     """
 
-    def __init__(self, width, action_dim, chunk=1, **kwargs):
+    def __init__(self, width, action_dim, chunk=1, activation="relu", **kwargs):
         super().__init__(**kwargs)
         self.width = width
         self.action_dim = action_dim
         self.chunk = chunk
-        self.hidden_1 = layers.Dense(width, activation="gelu", dtype=self.dtype_policy, name="hidden_1")
-        self.hidden_2 = layers.Dense(width, activation="gelu", dtype=self.dtype_policy, name="hidden_2")
+        self.activation = activation
+        self.hidden_1 = layers.Dense(width, activation=activation, dtype=self.dtype_policy, name="hidden_1")
+        self.hidden_2 = layers.Dense(width, activation=activation, dtype=self.dtype_policy, name="hidden_2")
         self.output_dense = layers.Dense(chunk * action_dim, dtype=self.dtype_policy, name="output")
 
     def build(self, state_shape, plan_shape):
@@ -41,4 +47,5 @@ class ActionHead(layers.Layer):
             "width": self.width,
             "action_dim": self.action_dim,
             "chunk": self.chunk,
+            "activation": self.activation,
         }

@@ -8,8 +8,9 @@ from keras import layers, ops
 class ConditionEmbedding(layers.Layer):
     """MLP embedding of the raw condition vector, with condition dropout.
 
-    `hidden_layers` SiLU layers of `hidden_width` units (default `width`)
-    then a linear projection to `width`. The embedding is computed once per
+    `hidden_layers` layers of `hidden_width` units (default `width`) with
+    `activation` (ReLU by default, as in the action head), then a linear
+    projection to `width`. The embedding is computed once per
     sample, so a wide MLP here is cheap: it is where the map from (state,
     goal, return) to the coarse plan gets its capacity.
 
@@ -24,16 +25,19 @@ class ConditionEmbedding(layers.Layer):
     (3, 16)
     """
 
-    def __init__(self, width, dropout_rate=0.0, hidden_width=None, hidden_layers=1, seed=None, **kwargs):
+    def __init__(
+        self, width, dropout_rate=0.0, hidden_width=None, hidden_layers=1, activation="relu", seed=None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.width = width
         self.dropout_rate = dropout_rate
         self.hidden_width = hidden_width or width
         self.hidden_layers = hidden_layers
+        self.activation = activation
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="condition_dropout_seed")
         self.hidden = [
-            layers.Dense(self.hidden_width, activation="silu", dtype=self.dtype_policy, name=f"hidden_{i}")
+            layers.Dense(self.hidden_width, activation=activation, dtype=self.dtype_policy, name=f"hidden_{i}")
             for i in range(hidden_layers)
         ]
         self.output_dense = layers.Dense(width, dtype=self.dtype_policy, name="output")
@@ -72,5 +76,6 @@ class ConditionEmbedding(layers.Layer):
             "dropout_rate": self.dropout_rate,
             "hidden_width": self.hidden_width,
             "hidden_layers": self.hidden_layers,
+            "activation": self.activation,
             "seed": self.seed,
         }

@@ -82,7 +82,7 @@ class MAGE(keras.Model):
         )
         self.condition_embedding = ConditionEmbedding(
             self.model_width, self.condition_dropout, self.condition_width, self.condition_layers,
-            seed=_offset(seed, 2), dtype=policy, name="condition_embedding"
+            self.condition_activation, seed=_offset(seed, 2), dtype=policy, name="condition_embedding"
         )
         self.transformer = NextScaleTransformer(
             self.scale_schedule,
@@ -125,7 +125,9 @@ class MAGE(keras.Model):
         self.decoder = ConditionGuidedDecoder(
             self.tokenizer_width, 1 + self.state_dim, self.tokenizer_blocks, dtype=policy, name="decoder"
         )
-        self.action_head = ActionHead(self.head_width, self.action_dim, self.action_chunk, dtype=policy, name="action_head")
+        self.action_head = ActionHead(
+            self.head_width, self.action_dim, self.action_chunk, self.head_activation, dtype=policy, name="action_head"
+        )
         self.gumbel_seed = keras.random.SeedGenerator(_offset(self.seed, 4), name="gumbel_seed")
         window_shape = (None, self.horizon, 1 + self.state_dim)
         feature_shape = (None, self.horizon, self.code_dim)

@@ -71,9 +71,15 @@ def test_training_plan_is_generated_from_the_condition_like_acting(trained_tiny,
     to_numpy = keras.ops.convert_to_numpy
     assert not np.allclose(to_numpy(outputs["reconstruction"]), to_numpy(changed_outputs["reconstruction"]))
     np.testing.assert_allclose(to_numpy(outputs["actions"]), to_numpy(changed_outputs["actions"]), atol=1e-5)
-    # Without Gumbel noise the hard samples are the greedy tokens: the same actions as acting.
+    # Without Gumbel noise hard samples are the greedy tokens: the same actions as acting.
+    model.gumbel_hard = True
+    try:
+        hard_outputs = model(inputs)
+    finally:
+        model.gumbel_hard = False
     acted = model.act(inputs["observations"][:, 0], inputs["goals"], inputs["returns"][:, 0])
-    np.testing.assert_allclose(to_numpy(outputs["actions"]), to_numpy(acted), atol=1e-4)
+    np.testing.assert_allclose(to_numpy(hard_outputs["actions"]), to_numpy(acted), atol=1e-4)
+    assert not np.allclose(to_numpy(outputs["actions"]), to_numpy(acted), atol=1e-4)  # soft mixtures differ
 
 
 def test_plain_import_lets_keras_load_the_file(trained_tiny, tmp_path):
