@@ -27,7 +27,8 @@ class BehaviorCloning(keras.Model):
     """MLP policy a = f(s, g) trained with mean squared error to the data's actions.
 
     Args:
-        hidden_units: widths of the hidden ReLU layers.
+        hidden_units: widths of the hidden layers.
+        activation: their activation (ReLU; see `benchmarks/mlp_activation.py`).
         learning_rate, batch_size, discount: as in MAGE's presets (the
             discount only shapes the stored return statistics).
         seed: initialisation and data-order seed.
@@ -38,6 +39,7 @@ class BehaviorCloning(keras.Model):
     def __init__(
         self,
         hidden_units=(256, 256),
+        activation="relu",
         learning_rate=1e-3,
         batch_size=256,
         discount=0.99,
@@ -50,6 +52,7 @@ class BehaviorCloning(keras.Model):
     ):
         super().__init__(**kwargs)
         self.hidden_units = tuple(int(units) for units in hidden_units)
+        self.activation = activation
         self.learning_rate = float(learning_rate)
         self.batch_size = int(batch_size)
         self.discount = float(discount)
@@ -58,7 +61,7 @@ class BehaviorCloning(keras.Model):
         self.seed = seed
         initializer = lambda offset: keras.initializers.GlorotUniform(None if seed is None else seed + offset)
         self.hidden = [
-            keras.layers.Dense(units, activation="relu", kernel_initializer=initializer(i), name=f"hidden_{i}")
+            keras.layers.Dense(units, activation=activation, kernel_initializer=initializer(i), name=f"hidden_{i}")
             for i, units in enumerate(self.hidden_units)
         ]
         self.output_layer = None
@@ -139,6 +142,7 @@ class BehaviorCloning(keras.Model):
         return {
             **super().get_config(),
             "hidden_units": list(self.hidden_units),
+            "activation": self.activation,
             "learning_rate": self.learning_rate,
             "batch_size": self.batch_size,
             "discount": self.discount,

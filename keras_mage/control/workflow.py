@@ -11,6 +11,7 @@ Example:
 """
 
 import argparse
+import ast
 import os
 import time
 
@@ -44,7 +45,29 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     )
     parser.add_argument("--mixed-precision", action="store_true", help="train MAGE with the mixed_bfloat16 policy")
     parser.add_argument("--checkpoint-dir", default=None, help="atomic epoch checkpoints; rerun to resume")
+    parser.add_argument(
+        "--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
+        help="override a MAGE preset option, e.g. --set gumbel_hard=True --set head_width=128 (repeatable)",
+    )
     return parser
+
+
+def parse_options(pairs):
+    """`["head_width=128", "gumbel_hard=True"]` -> `{"head_width": 128, "gumbel_hard": True}`.
+
+    Values are Python literals where they parse as one, else strings
+    (`--set head_activation=gelu`). Unknown option names are rejected by the preset.
+    """
+    options = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator or not name:
+            raise ValueError(f"--set takes OPTION=VALUE, got {pair!r}.")
+        try:
+            options[name.strip()] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            options[name.strip()] = value
+    return options
 
 
 def training_options(args):
@@ -53,6 +76,7 @@ def training_options(args):
         "devices": args.devices,
         "dtype": "mixed_bfloat16" if args.mixed_precision else None,
         "checkpoint_dir": args.checkpoint_dir,
+        "options": args.options,
         "verbose": 2,
     }
 
@@ -62,6 +86,14 @@ def parse_arguments(parser, argv=None):
     for name in ("train_steps", "eval_episodes", "dataset_steps", "num_envs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
+    try:
+        args.options = parse_options(args.options)
+        if args.options and not os.path.isdir(args.preset):
+            from keras_mage.presets import get_preset
+
+            get_preset(args.preset, **args.options)
+    except ValueError as error:
+        parser.error(str(error))
     return args
 
 
@@ -97,14 +129,15 @@ def pointmaze_dataset(maze, steps, ref_episodes=100):
 
 def train_agent(
     kind, source, *, preset="small", train_steps=1000, seed=0, epochs=20, verbose=0, devices=None, dtype=None,
-    checkpoint_dir=None,
+    checkpoint_dir=None, options=None,
 ):
     """Trains a MAGE model (`kind="mage"`) or the behaviour-cloning baseline (`"bc"`).
 
     Both see the same batches per step (the preset's batch size) for
     `train_steps` steps, split in up to `epochs` epochs for the learning curve.
     `devices` (data parallel, see `keras_mage.distribution`), `dtype` (MAGE's
-    dtype policy) and `checkpoint_dir` (MAGE: atomic checkpoints, resumes).
+    dtype policy), `checkpoint_dir` (MAGE: atomic checkpoints, resumes) and
+    `options` (MAGE preset overrides, e.g. `{"gumbel_hard": True}`).
     Returns `(model, history)`; `history.history["train_seconds"]` holds the time.
     """
     import keras
@@ -119,7 +152,7 @@ def train_agent(
     fit_options = {"checkpoint_dir": checkpoint_dir} if kind == "mage" and checkpoint_dir else {}
     start = time.time()
     with keras_mage.distribution.data_parallel(devices):
-        mage = keras_mage.MAGE.from_preset(preset, seed=seed, **({"dtype": dtype} if dtype else {}))
+        mage = keras_mage.MAGE.from_preset(preset, seed=seed, **(options or {}), **({"dtype": dtype} if dtype else {}))
         model = mage if kind == "mage" else BehaviorCloning(batch_size=mage.batch_size, seed=seed)
         history = model.fit(
             source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options
@@ -196,6 +229,7 @@ def run_metadata(args, recipe):
         "recipe": recipe,
         "backend": keras.backend.backend(),
         "preset": args.preset,
+        "options": args.options,
         "train_steps": args.train_steps,
         "eval_episodes": args.eval_episodes,
         "seed": args.seed,

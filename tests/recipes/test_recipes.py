@@ -30,9 +30,10 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     import keras_mage
 
     output = tmp_path / "run"
-    recipe("pointmaze")["main"](TINY + ["--output-dir", str(output), "--seed", "3"])
+    recipe("pointmaze")["main"](TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16"])
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
+    assert metrics["options"] == {"head_width": 16}
     assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
     assert metrics["versions"]["keras"] and metrics["backend"] in ("tensorflow", "jax", "torch")
     umaze = metrics["per_maze"]["umaze"]
@@ -46,6 +47,7 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     for name in ("trajectories.png", "learning_curve.png", "model.keras", "evaluation.json"):
         assert (output / "umaze" / name).is_file()
     agent = keras_mage.MAGE.from_preset(str(output / "umaze" / "agent"))
+    assert agent.head_width == 16
     assert agent.data_statistics["dataset_id"] == "keras_mage/pointmaze/umaze-2500-v0"
     actions = agent.predict_actions(np.zeros((1, agent.state_dim)), np.zeros((1, agent.goal_dim)))
     assert np.all(np.abs(actions) <= 1.0)
@@ -89,6 +91,22 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
     assert "--ant-policy PATH" in message and "KERAS_MAGE_ANT_POLICY" in message
 
 
-def test_pointmaze_rejects_bad_arguments(tmp_path):
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--train-steps", "0"], "--train-steps must be >= 1"),
+        (["--set", "head_widht=16"], "Unknown MAGE option(s) ['head_widht']"),
+        (["--set", "head_width"], "--set takes OPTION=VALUE"),
+    ],
+)
+def test_pointmaze_rejects_bad_arguments(tmp_path, capsys, arguments, message):
     with pytest.raises(SystemExit):
-        recipe("pointmaze")["main"](["--train-steps", "0", "--output-dir", str(tmp_path)])
+        recipe("pointmaze")["main"](arguments + ["--output-dir", str(tmp_path)])
+    assert message in capsys.readouterr().err
+
+
+def test_set_options_parse_literals_and_strings():
+    from keras_mage.control.workflow import parse_options
+
+    parsed = parse_options(["gumbel_hard=True", "head_width=128", "head_activation=gelu", "scale_schedule=(1, 2)"])
+    assert parsed == {"gumbel_hard": True, "head_width": 128, "head_activation": "gelu", "scale_schedule": (1, 2)}
