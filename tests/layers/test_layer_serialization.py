@@ -14,9 +14,9 @@ CASES = [
     (mage_layers.ResidualConvBlock, {"kernel_size": 3}, (X8,)),
     (mage_layers.TrajectoryEncoder, {"width": 16, "code_dim": 4, "num_blocks": 1}, (X8,)),
     (mage_layers.PhiBlend, {"channels": 6, "num_scales": 4, "num_phi": 2}, (X8,), {"scale_index": 3}),
-    (mage_layers.ConditionEmbedding, {"width": 8, "dropout_rate": 0.1, "hidden_width": 16, "hidden_layers": 2, "seed": 0}, (COND,)),
+    (mage_layers.ConditionEmbedding, {"width": 8, "dropout_rate": 0.1, "hidden_width": 16, "hidden_layers": 2, "activation": "silu", "seed": 0}, (COND,)),
     (mage_layers.ConditionGuidedDecoder, {"width": 16, "output_dim": 3, "num_blocks": 1}, (X8, COND)),
-    (mage_layers.ActionHead, {"width": 16, "action_dim": 2, "chunk": 2}, (COND, X8)),
+    (mage_layers.ActionHead, {"width": 16, "action_dim": 2, "chunk": 2, "activation": "gelu"}, (COND, X8)),
     (mage_layers.TransformerBlock, {"num_heads": 2}, (X8, rng.normal(size=(2, 6)).astype("float32"))),
     (
         mage_layers.NextScaleTransformer,
