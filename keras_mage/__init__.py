@@ -8,13 +8,14 @@ Example:
 
 Attributes load lazily, so `python -m keras_mage.datagen` (dataset generation,
 MuJoCo rendering) never imports Keras or TensorFlow. When Keras is already
-imported, the models load at once, so that `keras.saving.load_model` finds
-the `keras_mage>...` classes after a plain `import keras_mage`.
+imported, or as soon as it is, the models load (keras_mage/registration.py),
+so that `keras.saving.load_model` finds the `keras_mage>...` classes after a
+plain `import keras_mage`, in either import order.
 """
 
 import importlib
-import sys
 
+from keras_mage.registration import register_with_keras
 from keras_mage.version import __version__
 
 _ATTRIBUTES = {
@@ -38,6 +39,4 @@ def __dir__():
     return sorted([*_ATTRIBUTES, *_SUBMODULES, "__version__"])
 
 
-if "keras" in sys.modules:  # registers every serialisable class with Keras
-    importlib.import_module("keras_mage.models")
-    importlib.import_module("keras_mage.baselines")
+register_with_keras()

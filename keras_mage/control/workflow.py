@@ -88,7 +88,9 @@ def parse_arguments(parser, argv=None):
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
     try:
         args.options = parse_options(args.options)
-        if args.options and not os.path.isdir(args.preset):
+        if os.path.isdir(args.preset):
+            _check_no_overrides_for_agent(args.preset, args.options, args.mixed_precision)
+        elif args.options:
             from keras_mage.presets import get_preset
 
             get_preset(args.preset, **args.options)
@@ -152,7 +154,7 @@ def train_agent(
     fit_options = {"checkpoint_dir": checkpoint_dir} if kind == "mage" and checkpoint_dir else {}
     start = time.time()
     with keras_mage.distribution.data_parallel(devices):
-        mage = keras_mage.MAGE.from_preset(preset, seed=seed, **(options or {}), **({"dtype": dtype} if dtype else {}))
+        mage = _mage_to_train(preset, seed, options, dtype)
         model = mage if kind == "mage" else BehaviorCloning(batch_size=mage.batch_size, seed=seed)
         history = model.fit(
             source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options
@@ -160,6 +162,26 @@ def train_agent(
     history.history["train_seconds"] = time.time() - start
     history.history["train_steps"] = epochs * (train_steps // epochs)
     return model, history
+
+
+def _mage_to_train(preset, seed, options, dtype):
+    """A new MAGE from a named preset, or a saved agent directory to train further."""
+    import keras_mage
+    from keras_mage.models import agent_directory
+
+    if agent_directory.is_agent_directory(preset):
+        _check_no_overrides_for_agent(preset, options, dtype)
+        return keras_mage.MAGE.from_preset(preset)
+    return keras_mage.MAGE.from_preset(preset, seed=seed, **(options or {}), **({"dtype": dtype} if dtype else {}))
+
+
+def _check_no_overrides_for_agent(preset, options, dtype):
+    if options or dtype:
+        given = [f"--set {name}" for name in options or {}] + (["--mixed-precision"] if dtype else [])
+        raise ValueError(
+            f"--preset {preset} is a saved agent, trained further as it was saved; it takes no "
+            f"{', '.join(given)}. Drop them, or start from a named preset."
+        )
 
 
 def train_and_evaluate(args, dataset_id, output_dir):

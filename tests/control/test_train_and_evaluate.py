@@ -32,6 +32,19 @@ def test_tiny_model_trains_and_is_evaluated(pointmaze_dataset, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_saved_agent_is_trained_further(pointmaze_dataset, tmp_path):
+    model, _ = workflow.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=4, seed=0, epochs=1)
+    agent = model.save_to_preset(tmp_path / "agent")
+    with pytest.raises(ValueError, match="saved agent.*--set head_width, --mixed-precision"):
+        workflow.train_agent("mage", pointmaze_dataset, preset=agent, options={"head_width": 64}, dtype="mixed_bfloat16")
+    further, history = workflow.train_agent("mage", pointmaze_dataset, preset=agent, train_steps=4, seed=1, epochs=1)
+    assert history.history["train_steps"] == 4
+    assert further.data_statistics == model.data_statistics  # normalises as before
+    changed = [not np.array_equal(a, b) for a, b in zip(model.get_weights(), further.get_weights())]
+    assert len(changed) == len(model.get_weights()) and any(changed)
+
+
+@pytest.mark.slow
 def test_behavior_cloning_trains_with_the_same_budget(pointmaze_dataset):
     model, history = workflow.train_agent("bc", pointmaze_dataset, preset="tiny", train_steps=10, seed=0, epochs=2)
     assert model.batch_size == 32  # the tiny preset's batch size

@@ -82,14 +82,15 @@ def test_training_plan_is_generated_from_the_condition_like_acting(trained_tiny,
     assert not np.allclose(to_numpy(outputs["actions"]), to_numpy(acted), atol=1e-4)  # soft mixtures differ
 
 
-def test_plain_import_lets_keras_load_the_file(trained_tiny, tmp_path):
-    """`import keras, keras_mage` then `keras.saving.load_model` (no attribute access first)."""
+@pytest.mark.parametrize("imports", ["keras, keras_mage", "keras_mage, keras"])
+def test_plain_import_lets_keras_load_the_file(trained_tiny, tmp_path, imports):
+    """`import keras_mage` in either order, then `keras.saving.load_model` (no attribute access)."""
     import subprocess
     import sys
 
     path = str(tmp_path / "mage.keras")
     trained_tiny[0].save(path)
-    code = f"import keras, keras_mage; print(type(keras.saving.load_model({path!r})).__name__)"
+    code = f"import {imports}; print(type(keras.saving.load_model({path!r})).__name__)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("MAGE")
