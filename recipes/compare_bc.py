@@ -55,11 +55,14 @@ def main(argv=None):
                     kind, dataset_id, preset=args.preset, train_steps=args.train_steps, seed=seed,
                     **dict(workflow.training_options(args), checkpoint_dir=None),  # one dir cannot serve many runs
                 )
+                run_dir = os.path.join(output_dir, name, f"{kind}_seed{seed}")
                 report = workflow.evaluate_and_save(
-                    model, history, dataset_id, os.path.join(output_dir, name, f"{kind}_seed{seed}"),
+                    model, history, dataset_id, run_dir,
                     episodes=args.eval_episodes, seed=seed, num_envs=args.num_envs, save=False,
-                    max_episode_steps=args.max_episode_steps,
+                    max_episode_steps=args.max_episode_steps, policy_options=workflow.policy_options(args),
                 )
+                if kind == "mage":  # kept so the runs can be evaluated again (other acting options)
+                    report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))
                 runs[kind].append(report)
                 print(f"{name} {kind} seed {seed}: success {report['success_rate']:.2f}", flush=True)
         comparison["per_maze"][name] = {

@@ -7,11 +7,8 @@ behaviour-cloning baseline). It splits env observations with
 per-env target return, and replans every `replan_every` steps, executing the
 predicted action chunk in between. The target return starts at
 `target_return` (default: the data's 0.9 return quantile stored in the model)
-and follows the rewards received, per env, as in Decision Transformer: the
-data's returns-to-go are discounted (R_t = r_t + γ R_{t+1}), so after reward
-r the target becomes (R - r) / γ, capped at the largest return-to-go in the
-data (a target no data step had is one the model never saw);
-`reset(mask)` restarts the envs that begin a new episode.
+and follows the rewards received, per env (`return_update`, see
+`RETURN_UPDATES`); `reset(mask)` restarts the envs that begin a new episode.
 
 Example:
 
@@ -24,6 +21,13 @@ Example:
 
 import numpy as np
 
+RETURN_UPDATES = {
+    "decrement": "R - r, as in Decision Transformer; a target below the data's smallest return-to-go "
+    "(spent: after a goal the data's episode would have ended) restarts at the initial target",
+    "discounted": "(R - r) / γ, the discounted return-to-go's own recursion, capped at the data's largest",
+    "fixed": "the target never changes within an episode",
+}
+
 
 class MAGEPolicy:
     """An env-facing policy over a trained agent (single or batched observations).
@@ -32,13 +36,20 @@ class MAGEPolicy:
         model: a trained agent with `predict_actions` (and `action_chunk`).
         target_return: initial target return in raw reward units; default the
             model's `data_statistics["return_quantile"]`.
+        return_update: how the target follows the rewards, one of
+            `RETURN_UPDATES` ("decrement": R - r, restarted when spent).
         replan_every: generate a new plan every n steps (1 = every step); at
             most the model's action chunk.
         temperature, top_k, guidance_scale: sampling options passed to
             `predict_actions` (greedy by default).
     """
 
-    def __init__(self, model, target_return=None, replan_every=1, temperature=0.0, top_k=None, guidance_scale=1.0):
+    def __init__(
+        self, model, target_return=None, return_update="decrement", replan_every=1, temperature=0.0, top_k=None,
+        guidance_scale=1.0,
+    ):
+        if return_update not in RETURN_UPDATES:
+            raise ValueError(f"unknown return_update {return_update!r}; use one of {sorted(RETURN_UPDATES)}.")
         chunk = int(getattr(model, "action_chunk", 1))
         if not 1 <= replan_every <= chunk:
             raise ValueError(
@@ -53,8 +64,9 @@ class MAGEPolicy:
                     "pass `target_return=` explicitly."
                 )
             target_return = statistics["return_quantile"]
+        self.return_update = return_update
         self.discount = float(statistics.get("discount", 1.0))
-        self.return_cap = statistics.get("return_max")
+        self.return_range = (statistics.get("return_min"), statistics.get("return_max"))
         self.model = model
         self.initial_target = float(target_return)
         self.replan_every = int(replan_every)
@@ -73,14 +85,19 @@ class MAGEPolicy:
         self._steps_since_plan[mask] = self.replan_every  # forces a new plan at the next act
 
     def observe(self, rewards, done=None):
-        """Moves the target returns past `rewards` ((R - r) / γ, capped); resets the envs whose episode is `done`."""
+        """Moves the target returns past `rewards` (`return_update`); resets the envs whose episode is `done`."""
         if self.target_returns is None:
             raise ValueError("call `act` before `observe`: the policy has no episode in progress.")
-        self.target_returns -= np.asarray(rewards, np.float32).reshape(-1)
-        if self.discount > 0:
-            self.target_returns /= self.discount
-        if self.return_cap is not None:
-            np.minimum(self.target_returns, self.return_cap, out=self.target_returns)
+        lowest, highest = self.return_range
+        if self.return_update != "fixed":
+            self.target_returns -= np.asarray(rewards, np.float32).reshape(-1)
+        if self.return_update == "decrement" and lowest is not None:
+            self.target_returns[self.target_returns < lowest] = self.initial_target
+        if self.return_update == "discounted":
+            if self.discount > 0:
+                self.target_returns /= self.discount
+            if highest is not None:
+                np.minimum(self.target_returns, highest, out=self.target_returns)
         if done is not None:
             self.reset(done)
 

@@ -18,6 +18,7 @@ import time
 from keras_mage.control.evaluation import NOT_IN_JSON, evaluate
 from keras_mage.control.files import write_json
 from keras_mage.control.plotting import plot_learning_curve, plot_trajectories
+from keras_mage.control.policy import RETURN_UPDATES
 
 FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the canonical dataset id
 AGENT_KINDS = ("mage", "bc")
@@ -35,6 +36,10 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     )
     parser.add_argument("--video", action="store_true", help="also render rollout videos (mp4 or gif)")
     parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
+    parser.add_argument(
+        "--return-update", default="decrement", choices=sorted(RETURN_UPDATES),
+        help="how the acting target return follows rewards (keras_mage.control.policy.RETURN_UPDATES)",
+    )
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
     parser.add_argument(
         "--max-episode-steps", type=int, default=None,
@@ -194,6 +199,7 @@ def train_and_evaluate(args, dataset_id, output_dir):
     return evaluate_and_save(
         model, history, dataset_id, output_dir, episodes=args.eval_episodes, seed=args.seed,
         num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, video=args.video,
+        policy_options=policy_options(args),
     )
 
 
@@ -210,9 +216,14 @@ def export_saved_model_if_available(model, path):
     return {"exported": True, "path": path}
 
 
+def policy_options(args):
+    """The `MAGEPolicy` keyword arguments that the common options set."""
+    return {"return_update": args.return_update}
+
+
 def evaluate_and_save(
     model, history, dataset_id, output_dir, *, episodes, seed, num_envs=10, video=False, save=True,
-    max_episode_steps=None,
+    max_episode_steps=None, policy_options=None,
 ):
     """Evaluates, saves the model, writes plots and `evaluation.json`; returns the run's metrics."""
     os.makedirs(output_dir, exist_ok=True)
@@ -220,6 +231,7 @@ def evaluate_and_save(
     results = evaluate(
         model, dataset_id, episodes=episodes, num_envs=num_envs, seed=seed,
         output_path=os.path.join(output_dir, "evaluation.json"), max_episode_steps=max_episode_steps,
+        policy_options=policy_options,
     )
     report = {k: v for k, v in results.items() if k not in NOT_IN_JSON + ("per_episode",)}
     report["eval_seconds"] = time.time() - start
@@ -252,6 +264,7 @@ def run_metadata(args, recipe):
         "backend": keras.backend.backend(),
         "preset": args.preset,
         "options": args.options,
+        "return_update": args.return_update,
         "train_steps": args.train_steps,
         "eval_episodes": args.eval_episodes,
         "seed": args.seed,

@@ -29,8 +29,9 @@ class DataStatistics:
     observation_mean/std: (ds,); goal_mean/std: (dg,) or None; reward_scale and
     discount of the return-to-go; return_quantile: the 0.9 quantile of
     episode-start discounted returns in raw reward units (a default target);
-    return_max: the largest return-to-go of any step (None in statistics
-    saved before it existed); action_low/high: (da,); dataset_id: str or None.
+    return_max / return_min: the largest / smallest return-to-go of any step
+    (None in statistics saved before they existed); action_low/high: (da,);
+    dataset_id: str or None.
     """
 
     observation_mean: np.ndarray
@@ -44,6 +45,7 @@ class DataStatistics:
     action_high: np.ndarray
     dataset_id: str | None = None
     return_max: float | None = None
+    return_min: float | None = None
 
     def __post_init__(self):
         for name in ("observation_mean", "observation_std", "goal_mean", "goal_std", "action_low", "action_high"):
@@ -53,7 +55,9 @@ class DataStatistics:
         self.reward_scale = float(self.reward_scale)
         self.discount = float(self.discount)
         self.return_quantile = float(self.return_quantile)
-        self.return_max = None if self.return_max is None else float(self.return_max)
+        for name in ("return_max", "return_min"):
+            if getattr(self, name) is not None:
+                setattr(self, name, float(getattr(self, name)))
 
     @classmethod
     def from_episodes(cls, episodes, discount=0.99, reward_scale=1.0):
@@ -82,6 +86,7 @@ class DataStatistics:
             action_high=actions_high,
             dataset_id=getattr(episodes, "dataset_id", None),
             return_max=max(float(r.max()) for r in returns),
+            return_min=min(float(r.min()) for r in returns),
         )
 
     def get_config(self):

@@ -60,10 +60,31 @@ def test_target_return_starts_at_data_quantile_and_decrements_per_env(make_agent
     np.testing.assert_allclose(agent.calls[1]["returns"], [3.5, 3.0])
 
 
-def test_target_return_undoes_the_discount_and_stays_within_the_data(make_agent):
+def test_a_spent_target_restarts_like_a_new_data_episode(make_agent):
+    agent = make_agent(return_quantile=1.5)
+    agent.data_statistics.update(discount=0.5, return_min=0.0, return_max=2.0)
+    policy = MAGEPolicy(agent)
+    policy.act(batch_observation(3))
+    policy.observe([0.0, 1.0, 1.0])
+    np.testing.assert_allclose(policy.target_returns, [1.5, 0.5, 0.5])  # no discount growth
+    policy.observe([1.0, 0.5, 1.0])
+    np.testing.assert_allclose(policy.target_returns, [0.5, 0.0, 1.5])  # -0.5 is below every data step
+
+
+def test_fixed_target_ignores_rewards_until_the_episode_ends(make_agent):
+    agent = make_agent(return_quantile=1.5)
+    policy = MAGEPolicy(agent, return_update="fixed")
+    policy.act(batch_observation(2))
+    policy.observe([1.0, 3.0])
+    np.testing.assert_allclose(policy.target_returns, [1.5, 1.5])
+    with pytest.raises(ValueError, match=r"unknown return_update 'fixd'.*'decrement', 'discounted', 'fixed'"):
+        MAGEPolicy(agent, return_update="fixd")
+
+
+def test_discounted_target_undoes_the_discount_and_stays_within_the_data(make_agent):
     agent = make_agent(return_quantile=0.5)
     agent.data_statistics.update(discount=0.5, return_max=1.5)
-    policy = MAGEPolicy(agent)
+    policy = MAGEPolicy(agent, return_update="discounted")
     policy.act(batch_observation(2))
     policy.observe([0.0, 0.25])
     np.testing.assert_allclose(policy.target_returns, [1.0, 0.5])  # (R - r) / discount

@@ -17,6 +17,7 @@ def test_from_episodes_matches_hand_computation(episodes):
     # Episode-start returns 1.75 and 1.9375 (raw units); their 0.9 quantile:
     assert stats.return_quantile == pytest.approx(1.75 + 0.9 * 0.1875)
     assert stats.return_max == pytest.approx(1.9375)  # the longest episode's first step
+    assert stats.return_min == pytest.approx(1.0)  # the last steps (reward 1, nothing after)
     assert (stats.discount, stats.reward_scale, stats.dataset_id) == (0.5, 2.0, "toy")
     assert stats.action_low.tolist() == [1.0, 1.0] and stats.action_high.tolist() == [5.0, 5.0]
 

@@ -30,8 +30,12 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     import keras_mage
 
     output = tmp_path / "run"
-    recipe("pointmaze")["main"](TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16"])
+    recipe("pointmaze")["main"](
+        TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed"]
+    )
     metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["return_update"] == "fixed"
+    assert json.loads((output / "umaze" / "evaluation.json").read_text())["return_update"] == "fixed"
     assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
     assert metrics["options"] == {"head_width": 16}
     assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
@@ -55,6 +59,8 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
 
 @pytest.mark.slow
 def test_compare_bc_end_to_end(minari_root, tmp_path):
+    import keras_mage
+
     output = tmp_path / "compare"
     recipe("compare_bc")["main"](TINY + ["--maze", "umaze", "--seeds", "0", "--output-dir", str(output)])
     comparison = json.loads((output / "comparison.json").read_text())
@@ -63,6 +69,9 @@ def test_compare_bc_end_to_end(minari_root, tmp_path):
         assert umaze[kind]["summary"]["success_rate"]["seeds"] == 1
         assert len(umaze[kind]["per_seed"]) == 1
         assert umaze[kind]["per_seed"][0]["train_steps"] == 8
+    assert comparison["return_update"] == "decrement"
+    agent = keras_mage.MAGE.from_preset(umaze["mage"]["per_seed"][0]["agent_dir"])  # kept for re-evaluation
+    assert agent.data_statistics["dataset_id"] == umaze["dataset_id"]
 
 
 def test_compare_summary_is_mean_and_standard_error():
