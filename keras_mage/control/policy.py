@@ -22,9 +22,9 @@ Example:
 import numpy as np
 
 RETURN_UPDATES = {
+    "discounted": "(R - r) / γ, the discounted return-to-go's own recursion, capped at the data's largest",
     "decrement": "R - r, as in Decision Transformer; a target below the data's smallest return-to-go "
     "(spent: after a goal the data's episode would have ended) restarts at the initial target",
-    "discounted": "(R - r) / γ, the discounted return-to-go's own recursion, capped at the data's largest",
     "fixed": "the target never changes within an episode",
 }
 
@@ -37,7 +37,7 @@ class MAGEPolicy:
         target_return: initial target return in raw reward units; default the
             model's `data_statistics["return_quantile"]`.
         return_update: how the target follows the rewards, one of
-            `RETURN_UPDATES` ("decrement": R - r, restarted when spent).
+            `RETURN_UPDATES` (default "discounted": (R - r) / γ, capped).
         replan_every: generate a new plan every n steps (1 = every step); at
             most the model's action chunk.
         temperature, top_k, guidance_scale: sampling options passed to
@@ -45,7 +45,7 @@ class MAGEPolicy:
     """
 
     def __init__(
-        self, model, target_return=None, return_update="decrement", replan_every=1, temperature=0.0, top_k=None,
+        self, model, target_return=None, return_update="discounted", replan_every=1, temperature=0.0, top_k=None,
         guidance_scale=1.0,
     ):
         if return_update not in RETURN_UPDATES:

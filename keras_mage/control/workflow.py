@@ -37,7 +37,7 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     parser.add_argument("--video", action="store_true", help="also render rollout videos (mp4 or gif)")
     parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
     parser.add_argument(
-        "--return-update", default="decrement", choices=sorted(RETURN_UPDATES),
+        "--return-update", default="discounted", choices=sorted(RETURN_UPDATES),
         help="how the acting target return follows rewards (keras_mage.control.policy.RETURN_UPDATES)",
     )
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")

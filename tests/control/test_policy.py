@@ -51,7 +51,7 @@ def test_replan_every_n_executes_the_chunk(make_agent):
 
 def test_target_return_starts_at_data_quantile_and_decrements_per_env(make_agent):
     agent = make_agent(return_quantile=5.0)
-    policy = MAGEPolicy(agent)
+    policy = MAGEPolicy(agent)  # no discount or bounds in these statistics: R - r
     policy.act(batch_observation(2))
     policy.observe([1.0, 0.0])
     np.testing.assert_allclose(policy.target_returns, [4.0, 5.0])
@@ -63,7 +63,7 @@ def test_target_return_starts_at_data_quantile_and_decrements_per_env(make_agent
 def test_a_spent_target_restarts_like_a_new_data_episode(make_agent):
     agent = make_agent(return_quantile=1.5)
     agent.data_statistics.update(discount=0.5, return_min=0.0, return_max=2.0)
-    policy = MAGEPolicy(agent)
+    policy = MAGEPolicy(agent, return_update="decrement")
     policy.act(batch_observation(3))
     policy.observe([0.0, 1.0, 1.0])
     np.testing.assert_allclose(policy.target_returns, [1.5, 0.5, 0.5])  # no discount growth
@@ -84,7 +84,7 @@ def test_fixed_target_ignores_rewards_until_the_episode_ends(make_agent):
 def test_discounted_target_undoes_the_discount_and_stays_within_the_data(make_agent):
     agent = make_agent(return_quantile=0.5)
     agent.data_statistics.update(discount=0.5, return_max=1.5)
-    policy = MAGEPolicy(agent, return_update="discounted")
+    policy = MAGEPolicy(agent)  # return_update="discounted"
     policy.act(batch_observation(2))
     policy.observe([0.0, 0.25])
     np.testing.assert_allclose(policy.target_returns, [1.0, 0.5])  # (R - r) / discount
