@@ -3,8 +3,9 @@
 Evaluates every saved agent directory (`MAGE.save_to_preset`; `compare_bc.py`
 keeps one per MAGE run) on its own dataset's evaluation env with each
 `keras_mage.control.policy.RETURN_UPDATES` rule, the same episode seeds for
-all (by default the agent's training seed, as `compare_bc.py` evaluates), and prints success rate, normalised score and mean return, then the
-mean over agents per rule. This is how the default rule was chosen
+all (by default the agent's training seed, as `compare_bc.py` evaluates),
+and prints success rate, normalised score and mean return, then the mean
+over agents per rule. This is how the default rule was chosen
 (docs/acting.md).
 
 Example:
@@ -32,8 +33,8 @@ def main():
     scores = {rule: [] for rule in RETURN_UPDATES}
     for path in args.agents:
         model = keras_mage.MAGE.from_preset(path)
+        seed = (model.seed or 0) if args.seed is None else args.seed
         for rule in RETURN_UPDATES:
-            seed = (model.seed or 0) if args.seed is None else args.seed
             report = evaluate(model, episodes=args.episodes, num_envs=args.num_envs, seed=seed,
                               policy_options={"return_update": rule}, progress=False)
             row = (report["success_rate"], report["normalized_score"], report["mean_return"])

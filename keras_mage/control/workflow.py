@@ -93,7 +93,7 @@ def parse_arguments(parser, argv=None):
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
     try:
         args.options = parse_options(args.options)
-        if os.path.isdir(args.preset):
+        if _is_saved_agent(args.preset):
             _check_no_overrides_for_agent(args.preset, args.options, args.mixed_precision)
         elif args.options:
             from keras_mage.presets import get_preset
@@ -172,12 +172,20 @@ def train_agent(
 def _mage_to_train(preset, seed, options, dtype):
     """A new MAGE from a named preset, or a saved agent directory to train further."""
     import keras_mage
-    from keras_mage.models import agent_directory
 
-    if agent_directory.is_agent_directory(preset):
+    if _is_saved_agent(preset):
         _check_no_overrides_for_agent(preset, options, dtype)
         return keras_mage.MAGE.from_preset(preset)
     return keras_mage.MAGE.from_preset(preset, seed=seed, **(options or {}), **({"dtype": dtype} if dtype else {}))
+
+
+def _is_saved_agent(preset):
+    """Whether `preset` is a saved agent directory (Keras is imported only for directories)."""
+    if not os.path.isdir(preset):
+        return False
+    from keras_mage.models.agent_directory import is_agent_directory
+
+    return is_agent_directory(preset)
 
 
 def _check_no_overrides_for_agent(preset, options, dtype):

@@ -36,7 +36,9 @@ def test_a_saved_agent_is_trained_further(pointmaze_dataset, tmp_path):
     model, _ = workflow.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=4, seed=0, epochs=1)
     agent = model.save_to_preset(tmp_path / "agent")
     with pytest.raises(ValueError, match="saved agent.*--set head_width, --mixed-precision"):
-        workflow.train_agent("mage", pointmaze_dataset, preset=agent, options={"head_width": 64}, dtype="mixed_bfloat16")
+        workflow.train_agent(
+            "mage", pointmaze_dataset, preset=agent, options={"head_width": 64}, dtype="mixed_bfloat16"
+        )
     further, history = workflow.train_agent("mage", pointmaze_dataset, preset=agent, train_steps=4, seed=1, epochs=1)
     assert history.history["train_steps"] == 4
     assert further.data_statistics == model.data_statistics  # normalises as before

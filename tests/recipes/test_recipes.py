@@ -106,10 +106,16 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
         (["--train-steps", "0"], "--train-steps must be >= 1"),
         (["--set", "head_widht=16"], "Unknown MAGE option(s) ['head_widht']"),
         (["--set", "head_width"], "--set takes OPTION=VALUE"),
-        (["--preset", "{tmp_path}", "--set", "head_width=16"], "is a saved agent, trained further as it was saved"),
+        (
+            ["--preset", "{tmp_path}/agent", "--set", "head_width=16"],
+            "is a saved agent, trained further as it was saved",
+        ),
+        (["--preset", "{tmp_path}", "--set", "head_width=16"], "Unknown preset"),  # a folder that holds no agent
     ],
 )
 def test_pointmaze_rejects_bad_arguments(tmp_path, capsys, arguments, message):
+    (tmp_path / "agent").mkdir()
+    (tmp_path / "agent" / "model.keras").touch()  # what marks a saved agent directory
     arguments = [argument.format(tmp_path=tmp_path) for argument in arguments]
     with pytest.raises(SystemExit):
         recipe("pointmaze")["main"](arguments + ["--output-dir", str(tmp_path)])
