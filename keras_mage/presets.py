@@ -42,7 +42,7 @@ DEFAULTS = {
     "head_width": 256,
     "head_activation": "relu",  # as condition_activation.
     "gumbel_temperature": 1.0,
-    "gumbel_hard": False,  # True: one-hot samples forward, soft gradient (straight-through).
+    "gumbel_hard": True,  # one-hot samples forward, soft gradient (straight-through); False: soft mixtures.
     # Training schedule and loss weights.
     "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then all losses.
     "reconstruction_weight": 1.0,

@@ -52,7 +52,7 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     parser.add_argument("--checkpoint-dir", default=None, help="atomic epoch checkpoints; rerun to resume")
     parser.add_argument(
         "--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
-        help="override a MAGE preset option, e.g. --set gumbel_hard=True --set head_width=128 (repeatable)",
+        help="override a MAGE preset option, e.g. --set gumbel_hard=False --set head_width=128 (repeatable)",
     )
     return parser
 

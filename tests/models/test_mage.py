@@ -72,14 +72,15 @@ def test_training_plan_is_generated_from_the_condition_like_acting(trained_tiny,
     assert not np.allclose(to_numpy(outputs["reconstruction"]), to_numpy(changed_outputs["reconstruction"]))
     np.testing.assert_allclose(to_numpy(outputs["actions"]), to_numpy(changed_outputs["actions"]), atol=1e-5)
     # Without Gumbel noise hard samples are the greedy tokens: the same actions as acting.
-    model.gumbel_hard = True
+    acted = to_numpy(model.act(inputs["observations"][:, 0], inputs["goals"], inputs["returns"][:, 0]))
+    default = model.gumbel_hard
     try:
-        hard_outputs = model(inputs)
-    finally:
+        model.gumbel_hard = True
+        np.testing.assert_allclose(to_numpy(model(inputs)["actions"]), acted, atol=1e-4)
         model.gumbel_hard = False
-    acted = model.act(inputs["observations"][:, 0], inputs["goals"], inputs["returns"][:, 0])
-    np.testing.assert_allclose(to_numpy(hard_outputs["actions"]), to_numpy(acted), atol=1e-4)
-    assert not np.allclose(to_numpy(outputs["actions"]), to_numpy(acted), atol=1e-4)  # soft mixtures differ
+        assert not np.allclose(to_numpy(model(inputs)["actions"]), acted, atol=1e-4)  # soft mixtures differ
+    finally:
+        model.gumbel_hard = default
 
 
 @pytest.mark.parametrize("imports", ["keras, keras_mage", "keras_mage, keras"])
