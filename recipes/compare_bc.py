@@ -5,11 +5,17 @@ For each maze and seed, trains both agents on the regenerated PointMaze data
 writes `comparison.json`: per-seed scores and, per maze and agent, the mean
 and standard error over seeds of the success rate and normalised score.
 
+Each finished run leaves `<maze>/<agent>_seed<k>/report.json`; a rerun with the
+same output directory and settings reuses it instead of training again, so an
+interrupted comparison resumes, and seeds run as separate processes (say one per
+GPU job) are summarised by a last run over all of them.
+
 Example:
 
     python recipes/compare_bc.py --maze medium large --seeds 0 1 2 --train-steps 3000
 """
 
+import json
 import os
 
 import numpy as np
@@ -32,6 +38,57 @@ def summarise(per_seed):
     return summary
 
 
+def run_settings(args, kind, dataset_id, seed):
+    """What a finished run's report must match to be reused (JSON values, as stored)."""
+    settings = dict(
+        kind=kind, dataset_id=dataset_id, seed=seed, preset=args.preset, train_steps=args.train_steps,
+        options=args.options, mixed_precision=args.mixed_precision, eval_episodes=args.eval_episodes,
+        num_envs=args.num_envs, return_update=args.return_update, max_episode_steps=args.max_episode_steps,
+    )
+    return json.loads(json.dumps(settings))
+
+
+def finished_report(run_dir, settings):
+    """The report a finished run left in `run_dir`, or None; stops if its settings differ."""
+    path = os.path.join(run_dir, "report.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as file:
+        report = json.load(file)
+    stored = report.get("settings", {})
+    differing = sorted(key for key in set(settings) | set(stored) if settings.get(key) != stored.get(key))
+    if differing:
+        changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)
+        raise SystemExit(
+            f"{run_dir} holds a finished run with other settings ({changes}). "
+            "Pass another --output-dir, or delete that run to train it again."
+        )
+    return report
+
+
+def run_once(args, kind, dataset_id, seed, run_dir):
+    """Trains and evaluates one agent, or reuses the report it left in `run_dir`."""
+    settings = run_settings(args, kind, dataset_id, seed)
+    report = finished_report(run_dir, settings)
+    if report is not None:
+        print(f"{run_dir}: finished before, reusing its report.json", flush=True)
+        return report
+    model, history = workflow.train_agent(
+        kind, dataset_id, preset=args.preset, train_steps=args.train_steps, seed=seed,
+        **dict(workflow.training_options(args), checkpoint_dir=None),  # one dir cannot serve many runs
+    )
+    report = workflow.evaluate_and_save(
+        model, history, dataset_id, run_dir,
+        episodes=args.eval_episodes, seed=seed, num_envs=args.num_envs, save=False,
+        max_episode_steps=args.max_episode_steps, policy_options=workflow.policy_options(args),
+    )
+    if kind == "mage":  # kept so the runs can be evaluated again (other acting options)
+        report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))
+    report["settings"] = settings
+    write_json(os.path.join(run_dir, "report.json"), report)
+    return report
+
+
 def main(argv=None):
     parser = workflow.new_parser(__doc__.split("\n\n")[0])
     workflow.add_common_arguments(parser, **DEFAULTS)
@@ -50,19 +107,8 @@ def main(argv=None):
         runs = {kind: [] for kind in workflow.AGENT_KINDS}
         for seed in args.seeds:
             for kind in workflow.AGENT_KINDS:
-                print(f"{name}: training {kind} (seed {seed}) ...", flush=True)
-                model, history = workflow.train_agent(
-                    kind, dataset_id, preset=args.preset, train_steps=args.train_steps, seed=seed,
-                    **dict(workflow.training_options(args), checkpoint_dir=None),  # one dir cannot serve many runs
-                )
-                run_dir = os.path.join(output_dir, name, f"{kind}_seed{seed}")
-                report = workflow.evaluate_and_save(
-                    model, history, dataset_id, run_dir,
-                    episodes=args.eval_episodes, seed=seed, num_envs=args.num_envs, save=False,
-                    max_episode_steps=args.max_episode_steps, policy_options=workflow.policy_options(args),
-                )
-                if kind == "mage":  # kept so the runs can be evaluated again (other acting options)
-                    report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))
+                print(f"{name}: {kind} (seed {seed}) ...", flush=True)
+                report = run_once(args, kind, dataset_id, seed, os.path.join(output_dir, name, f"{kind}_seed{seed}"))
                 runs[kind].append(report)
                 print(f"{name} {kind} seed {seed}: success {report['success_rate']:.2f}", flush=True)
         comparison["per_maze"][name] = {

@@ -58,12 +58,25 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
 
 
 @pytest.mark.slow
-def test_compare_bc_end_to_end(minari_root, tmp_path):
+def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     import keras_mage
+    from keras_mage.control import workflow
 
     output = tmp_path / "compare"
-    recipe("compare_bc")["main"](TINY + ["--maze", "umaze", "--seeds", "0", "--output-dir", str(output)])
+    arguments = TINY + ["--maze", "umaze", "--seeds", "0", "--output-dir", str(output)]
+    recipe("compare_bc")["main"](arguments)
+    first = json.loads((output / "comparison.json").read_text())
+    assert json.loads((output / "umaze" / "bc_seed0" / "report.json").read_text())["settings"]["kind"] == "bc"
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a finished run was trained again")
+
+    monkeypatch.setattr(workflow, "train_agent", no_training)
+    recipe("compare_bc")["main"](arguments)  # resumes: both runs are reused
     comparison = json.loads((output / "comparison.json").read_text())
+    assert comparison["per_maze"] == first["per_maze"]
+    with pytest.raises(SystemExit, match="train_steps: 8 there, 9 now"):
+        recipe("compare_bc")["main"](arguments + ["--train-steps", "9"])
     umaze = comparison["per_maze"]["umaze"]
     for kind in ("mage", "bc"):
         assert umaze[kind]["summary"]["success_rate"]["seeds"] == 1
