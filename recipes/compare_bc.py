@@ -43,7 +43,7 @@ def run_settings(args, kind, dataset_id, seed):
     settings = dict(
         kind=kind, dataset_id=dataset_id, seed=seed, preset=args.preset, train_steps=args.train_steps,
         options=args.options, mixed_precision=args.mixed_precision, eval_episodes=args.eval_episodes,
-        num_envs=args.num_envs, return_update=args.return_update, max_episode_steps=args.max_episode_steps,
+        max_episode_steps=args.max_episode_steps, **workflow.policy_options(args, kind),
     )
     return json.loads(json.dumps(settings))
 
@@ -80,7 +80,7 @@ def run_once(args, kind, dataset_id, seed, run_dir):
     report = workflow.evaluate_and_save(
         model, history, dataset_id, run_dir,
         episodes=args.eval_episodes, seed=seed, num_envs=args.num_envs, save=False,
-        max_episode_steps=args.max_episode_steps, policy_options=workflow.policy_options(args),
+        max_episode_steps=args.max_episode_steps, policy_options=workflow.policy_options(args, kind),
     )
     if kind == "mage":  # kept so the runs can be evaluated again (other acting options)
         report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))

@@ -92,6 +92,7 @@ def evaluate(
     results = _summary(runner.episodes, target, seed, num_envs)
     results["max_episode_steps"] = max_episode_steps
     results["return_update"] = getattr(policy, "return_update", None)
+    results["replan_every"] = getattr(policy, "replan_every", None)
     results["env_spec"] = _spec_json(spec)
     if output_path is not None:
         write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})

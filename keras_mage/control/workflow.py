@@ -40,6 +40,10 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
         "--return-update", default="discounted", choices=sorted(RETURN_UPDATES),
         help="how the acting target return follows rewards (keras_mage.control.policy.RETURN_UPDATES)",
     )
+    parser.add_argument(
+        "--replan-every", type=int, default=1,
+        help="acting: generate a new plan every n steps (n <= the model's action_chunk, e.g. --set action_chunk=4)",
+    )
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
     parser.add_argument(
         "--max-episode-steps", type=int, default=None,
@@ -88,17 +92,22 @@ def training_options(args):
 
 def parse_arguments(parser, argv=None):
     args = parser.parse_args(argv)
-    for name in ("train_steps", "eval_episodes", "dataset_steps", "num_envs"):
+    for name in ("train_steps", "eval_episodes", "dataset_steps", "num_envs", "replan_every"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
     try:
         args.options = parse_options(args.options)
         if _is_saved_agent(args.preset):
             _check_no_overrides_for_agent(args.preset, args.options, args.mixed_precision)
-        elif args.options:
+        else:
             from keras_mage.presets import get_preset
 
-            get_preset(args.preset, **args.options)
+            chunk = get_preset(args.preset, **args.options)["action_chunk"]
+            if args.replan_every > chunk:
+                raise ValueError(
+                    f"--replan-every {args.replan_every} needs plans of at least that many actions, but "
+                    f"action_chunk is {chunk}; add --set action_chunk={args.replan_every}."
+                )
     except ValueError as error:
         parser.error(str(error))
     return args
@@ -224,9 +233,9 @@ def export_saved_model_if_available(model, path):
     return {"exported": True, "path": path}
 
 
-def policy_options(args):
-    """The `MAGEPolicy` keyword arguments that the common options set."""
-    return {"return_update": args.return_update}
+def policy_options(args, kind="mage"):
+    """The `MAGEPolicy` keyword arguments that the common options set (BC predicts one action per step)."""
+    return {"return_update": args.return_update, "replan_every": args.replan_every if kind == "mage" else 1}
 
 
 def evaluate_and_save(
@@ -273,6 +282,7 @@ def run_metadata(args, recipe):
         "preset": args.preset,
         "options": args.options,
         "return_update": args.return_update,
+        "replan_every": args.replan_every,
         "train_steps": args.train_steps,
         "eval_episodes": args.eval_episodes,
         "seed": args.seed,

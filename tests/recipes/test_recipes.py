@@ -31,13 +31,15 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
 
     output = tmp_path / "run"
     recipe("pointmaze")["main"](
-        TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed"]
+        TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed",
+                "--set", "action_chunk=2", "--replan-every", "2"]
     )
     metrics = json.loads((output / "metrics.json").read_text())
-    assert metrics["return_update"] == "fixed"
-    assert json.loads((output / "umaze" / "evaluation.json").read_text())["return_update"] == "fixed"
+    assert metrics["return_update"] == "fixed" and metrics["replan_every"] == 2
+    evaluation = json.loads((output / "umaze" / "evaluation.json").read_text())
+    assert evaluation["return_update"] == "fixed" and evaluation["replan_every"] == 2
     assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
-    assert metrics["options"] == {"head_width": 16}
+    assert metrics["options"] == {"head_width": 16, "action_chunk": 2}
     assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
     assert metrics["versions"]["keras"] and metrics["backend"] in ("tensorflow", "jax", "torch")
     umaze = metrics["per_maze"]["umaze"]
@@ -124,6 +126,7 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
             "is a saved agent, trained further as it was saved",
         ),
         (["--preset", "{tmp_path}", "--set", "head_width=16"], "Unknown preset"),  # a folder that holds no agent
+        (["--replan-every", "4"], "add --set action_chunk=4"),
     ],
 )
 def test_pointmaze_rejects_bad_arguments(tmp_path, capsys, arguments, message):
