@@ -9,8 +9,9 @@
 #                                             MAZES (medium large), SEEDS (0 1 2) as parallel JAX
 #                                             processes, STEPS (6000) steps, EPISODES (50) episodes;
 #                                             data regenerated (DATA_STEPS, 200000) into outputs/minari.
-#      Finished runs are kept in outputs/compare_<preset> and reused, so a run cut off by a time limit
-#      goes on where it stopped when started again; comparison.json and the logs are copied to $OUT.
+#      Arguments after `compare` go to compare_bc.py (e.g. --set action_chunk=4 --replan-every 4).
+#      Finished runs are kept in RESULTS (outputs/compare_<preset>) and reused, so a run cut off by a
+#      time limit goes on where it stopped when started again; comparison.json and logs go to $OUT.
 # PRESET=tiny BATCH=32 PY=3.11 smoke-test it on a CPU machine without TensorFlow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,9 @@ os.replace(path + ".part", path)
 EOF
 }
 
-case "${1:-run}" in
+mode=${1:-run}
+shift $(($# > 0))
+case "$mode" in
   download)
     rm -rf .whl
     python3 -m pip download -q --no-deps --only-binary=:all: --python-version "$PY" --implementation cp \
@@ -59,7 +62,7 @@ case "${1:-run}" in
   compare)
     install
     MAZES=${MAZES:-medium large} SEEDS=${SEEDS:-0 1 2} STEPS=${STEPS:-6000} EPISODES=${EPISODES:-50}
-    DATA_STEPS=${DATA_STEPS:-200000} RESULTS=outputs/compare_$PRESET
+    DATA_STEPS=${DATA_STEPS:-200000} RESULTS=${RESULTS:-outputs/compare_$PRESET}
     export PYTHONPATH="$PWD:/tmp/site" KERAS_BACKEND=jax MINARI_DATASETS_PATH=$PWD/outputs/minari
     export XLA_PYTHON_CLIENT_PREALLOCATE=false  # the seeds' processes share the GPU
     mkdir -p "$RESULTS"
@@ -68,7 +71,7 @@ case "${1:-run}" in
     done
     wait
     options=(--maze $MAZES --preset "$PRESET" --train-steps "$STEPS" --eval-episodes "$EPISODES"
-      --dataset-steps "$DATA_STEPS" --output-dir "$RESULTS")
+      --dataset-steps "$DATA_STEPS" --output-dir "$RESULTS" "$@")
     for seed in $SEEDS; do
       python3 recipes/compare_bc.py "${options[@]}" --seeds "$seed" > "$RESULTS/seed$seed.log" 2>&1 &
     done
