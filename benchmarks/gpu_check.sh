@@ -24,10 +24,11 @@ SIMULATION_WHEELS=(gymnasium==1.4.0 gymnasium-robotics==1.4.2 mujoco==4.0.0 mujo
   pillow pyparsing python-dateutil six imageio pettingzoo)
 UNUSED_ASSETS=(gymnasium_robotics/envs/assets/adroit_hand/ gymnasium_robotics/envs/assets/kitchen_franka/)
 
-install() {
-  [ -f /tmp/site/.installed ] && return
+install() {  # once per set of wheels: /tmp/site/.installed lists the wheels it holds
+  [ "$(ls .whl)" = "$(cat /tmp/site/.installed 2>/dev/null)" ] && return
+  rm -rf /tmp/site
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl
-  touch /tmp/site/.installed
+  ls .whl > /tmp/site/.installed
 }
 
 trim_wheel() {  # drops UNUSED_ASSETS from a wheel, in place
