@@ -29,6 +29,24 @@ RETURN_UPDATES = {
 }
 
 
+def check_replan_every(replan_every, action_chunk, fix="train with a larger `action_chunk`"):
+    """Raises a ValueError naming `fix` unless 1 <= replan_every <= action_chunk (actions per plan).
+
+    Example:
+
+    >>> check_replan_every(2, action_chunk=4)
+    >>> check_replan_every(4, action_chunk=1, fix="add --set action_chunk=4")
+    Traceback (most recent call last):
+    ...
+    ValueError: replan_every=4 but the model predicts 1 action(s) per plan; use 1 <= replan_every <= 1, or add --set action_chunk=4.
+    """
+    if not 1 <= replan_every <= action_chunk:
+        raise ValueError(
+            f"replan_every={replan_every} but the model predicts {action_chunk} action(s) per plan; use "
+            f"1 <= replan_every <= {action_chunk}, or {fix}."
+        )
+
+
 class MAGEPolicy:
     """An env-facing policy over a trained agent (single or batched observations).
 
@@ -50,12 +68,7 @@ class MAGEPolicy:
     ):
         if return_update not in RETURN_UPDATES:
             raise ValueError(f"unknown return_update {return_update!r}; use one of {sorted(RETURN_UPDATES)}.")
-        chunk = int(getattr(model, "action_chunk", 1))
-        if not 1 <= replan_every <= chunk:
-            raise ValueError(
-                f"replan_every={replan_every} but the model predicts {chunk} action(s) per plan; use "
-                f"1 <= replan_every <= {chunk}, or train with a larger `action_chunk`."
-            )
+        check_replan_every(replan_every, int(getattr(model, "action_chunk", 1)))
         statistics = getattr(model, "data_statistics", None) or {}
         if target_return is None:
             if "return_quantile" not in statistics:

@@ -18,7 +18,7 @@ import time
 from keras_mage.control.evaluation import NOT_IN_JSON, evaluate
 from keras_mage.control.files import write_json
 from keras_mage.control.plotting import plot_learning_curve, plot_trajectories
-from keras_mage.control.policy import RETURN_UPDATES
+from keras_mage.control.policy import RETURN_UPDATES, check_replan_every
 
 FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the canonical dataset id
 AGENT_KINDS = ("mage", "bc")
@@ -99,15 +99,16 @@ def parse_arguments(parser, argv=None):
         args.options = parse_options(args.options)
         if _is_saved_agent(args.preset):
             _check_no_overrides_for_agent(args.preset, args.options, args.mixed_precision)
+            from keras_mage.models.agent_directory import read_config
+
+            chunk = read_config(args.preset).get("action_chunk", 1)
+            fix = "pass an agent trained with a larger action_chunk"
         else:
             from keras_mage.presets import get_preset
 
             chunk = get_preset(args.preset, **args.options)["action_chunk"]
-            if args.replan_every > chunk:
-                raise ValueError(
-                    f"--replan-every {args.replan_every} needs plans of at least that many actions, but "
-                    f"action_chunk is {chunk}; add --set action_chunk={args.replan_every}."
-                )
+            fix = f"add --set action_chunk={args.replan_every}"
+        check_replan_every(args.replan_every, chunk, fix)
     except ValueError as error:
         parser.error(str(error))
     return args

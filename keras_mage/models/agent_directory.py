@@ -73,8 +73,14 @@ def load(path, **overrides):
     return keras.saving.load_model(os.path.join(path, MODEL_FILE))
 
 
-def read_metadata(path):
-    with open(os.path.join(path, "metadata.json")) as f:
+def read_config(path):
+    """The model configuration in `config.json`, read without loading the weights."""
+    file = os.path.join(path, "config.json")
+    if not os.path.isfile(file):
+        raise ValueError(
+            f"{path} holds no config.json; it is not a complete agent directory (`MAGE.save_to_preset` writes one)."
+        )
+    with open(file) as f:
         return json.load(f)
 
 

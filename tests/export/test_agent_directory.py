@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import keras_mage
+from keras_mage.models.agent_directory import read_config
 
 
 def test_round_trip_is_exact(policy, inputs, expected, reference_actions, tmp_path):
@@ -25,8 +26,7 @@ def test_round_trip_is_exact(policy, inputs, expected, reference_actions, tmp_pa
     assert metadata["backend"] == keras.backend.backend()
     assert metadata["versions"]["keras"] == keras.__version__
     assert metadata["versions"]["keras_mage"] == keras_mage.__version__
-    with open(os.path.join(path, "config.json")) as f:
-        assert json.load(f)["state_dim"] == 4
+    assert read_config(path)["state_dim"] == 4
 
 
 def test_saved_agent_refuses_overrides(policy, tmp_path):

@@ -127,11 +127,13 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
         ),
         (["--preset", "{tmp_path}", "--set", "head_width=16"], "Unknown preset"),  # a folder that holds no agent
         (["--replan-every", "4"], "add --set action_chunk=4"),
+        (["--preset", "{tmp_path}/agent", "--replan-every", "2"], "pass an agent trained with a larger action_chunk"),
     ],
 )
 def test_pointmaze_rejects_bad_arguments(tmp_path, capsys, arguments, message):
     (tmp_path / "agent").mkdir()
     (tmp_path / "agent" / "model.keras").touch()  # what marks a saved agent directory
+    (tmp_path / "agent" / "config.json").write_text('{"action_chunk": 1}')
     arguments = [argument.format(tmp_path=tmp_path) for argument in arguments]
     with pytest.raises(SystemExit):
         recipe("pointmaze")["main"](arguments + ["--output-dir", str(tmp_path)])
