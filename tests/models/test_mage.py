@@ -135,3 +135,20 @@ def test_batch_errors_name_the_problem(trained_tiny, batches):
         keras_mage.MAGE.from_preset("tiny").fit(nan, epochs=1, verbose=0)
     with pytest.raises(ValueError, match="features"):
         model.predict_actions(np.zeros((2, 3)), batches["goals"][:2])
+
+
+@pytest.mark.slow
+def test_base_preset_trains_and_acts():
+    """`base`'s own shape (K = 8 scales 1..16, widths) trains and acts; only the batch is small here."""
+    from conftest import synthetic_batches
+
+    data = synthetic_batches(n=16, horizon=keras_mage.get_preset("base")["horizon"])
+    model = keras_mage.MAGE.from_preset("base", seed=0, batch_size=8, tokenizer_warmup_steps=1)
+    # XLA only where eager is unusably slow (JAX); compiling `base` costs a minute or two on 2 CPU cores.
+    model.compile(jit_compile=keras.backend.backend() == "jax")
+    history = model.fit(data, batch_size=8, epochs=1, verbose=0)
+    assert model.scale_schedule == (1, 2, 3, 4, 6, 8, 12, 16)
+    assert all(np.isfinite(history.history[name]).all() for name in LOSS_NAMES)
+    assert int(keras.ops.convert_to_numpy(model.quantizer.step)) == 2  # past the 1 warm-up step: both phases ran
+    actions = model.predict_actions(*first_conditions(data, n=2))
+    assert actions.shape == (2, model.action_chunk, 2) and np.isfinite(actions).all()
