@@ -8,7 +8,9 @@ and standard error over seeds of the success rate and normalised score.
 Each finished run leaves `<maze>/<agent>_seed<k>/report.json`; a rerun with the
 same output directory and settings reuses it instead of training again, so an
 interrupted comparison resumes, and seeds run as separate processes (say one per
-GPU job) are summarised by a last run over all of them.
+GPU job) are summarised by a last run over all of them. A MAGE run cut off
+mid-training resumes from its last epoch checkpoint (`<run>/checkpoint`, 20
+epochs per run, removed once the run is finished).
 
 Example:
 
@@ -17,6 +19,7 @@ Example:
 
 import json
 import os
+import shutil
 
 import numpy as np
 
@@ -50,20 +53,38 @@ def run_settings(args, kind, dataset_id, seed):
 
 def finished_report(run_dir, settings):
     """The report a finished run left in `run_dir`, or None; stops if its settings differ."""
-    path = os.path.join(run_dir, "report.json")
+    report = _read_json(os.path.join(run_dir, "report.json"))
+    if report is not None:
+        _check_same_settings(run_dir, "finished run", report.get("settings", {}), settings)
+    return report
+
+
+def checkpoint_for(run_dir, settings):
+    """`run_dir/checkpoint`, where an interrupted MAGE run resumes; stops if it was started with other settings."""
+    directory = os.path.join(run_dir, "checkpoint")
+    started = _read_json(os.path.join(directory, "settings.json"))
+    if started is None:
+        write_json(os.path.join(directory, "settings.json"), settings)
+    else:
+        _check_same_settings(run_dir, "run interrupted in training", started, settings)
+    return directory
+
+
+def _read_json(path):
     if not os.path.exists(path):
         return None
     with open(path) as file:
-        report = json.load(file)
-    stored = report.get("settings", {})
-    differing = sorted(key for key in set(settings) | set(stored) if settings.get(key) != stored.get(key))
+        return json.load(file)
+
+
+def _check_same_settings(run_dir, what, stored, settings):
+    differing = sorted(key for key in settings if stored.get(key) != settings[key])
     if differing:
         changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)
         raise SystemExit(
-            f"{run_dir} holds a finished run with other settings ({changes}). "
+            f"{run_dir} holds a {what} with other settings ({changes}). "
             "Pass another --output-dir, or delete that run to train it again."
         )
-    return report
 
 
 def run_once(args, kind, dataset_id, seed, run_dir):
@@ -73,9 +94,13 @@ def run_once(args, kind, dataset_id, seed, run_dir):
     if report is not None:
         print(f"{run_dir}: finished before, reusing its report.json", flush=True)
         return report
+    from keras_mage.models.checkpoint import completed_epochs
+
+    checkpoint_dir = checkpoint_for(run_dir, settings) if kind == "mage" else None  # BC trains in seconds
+    resumed_after = completed_epochs(checkpoint_dir) if checkpoint_dir else 0
     model, history = workflow.train_agent(
         kind, dataset_id, preset=args.preset, train_steps=args.train_steps, seed=seed,
-        **dict(workflow.training_options(args), checkpoint_dir=None),  # one dir cannot serve many runs
+        **dict(workflow.training_options(args), checkpoint_dir=checkpoint_dir),
     )
     report = workflow.evaluate_and_save(
         model, history, dataset_id, run_dir,
@@ -85,7 +110,10 @@ def run_once(args, kind, dataset_id, seed, run_dir):
     if kind == "mage":  # kept so the runs can be evaluated again (other acting options)
         report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))
     report["settings"] = settings
+    report["resumed_after_epochs"] = resumed_after  # train_seconds counts only the epochs trained here
     write_json(os.path.join(run_dir, "report.json"), report)
+    if checkpoint_dir:
+        shutil.rmtree(checkpoint_dir)  # the agent directory holds the trained model
     return report
 
 

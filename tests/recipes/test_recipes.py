@@ -64,9 +64,28 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     import keras_mage
     from keras_mage.control import workflow
 
+    from keras_mage.models.checkpoint import EpochCheckpoint
+
     output = tmp_path / "compare"
     arguments = TINY + ["--maze", "umaze", "--seeds", "0", "--output-dir", str(output)]
-    recipe("compare_bc")["main"](arguments)
+    write_checkpoint = EpochCheckpoint.on_epoch_end
+
+    def cut_off_after_epoch_3(self, epoch, logs=None):
+        write_checkpoint(self, epoch, logs)
+        if epoch == 2:
+            raise KeyboardInterrupt("cut off")
+
+    monkeypatch.setattr(EpochCheckpoint, "on_epoch_end", cut_off_after_epoch_3)
+    with pytest.raises(KeyboardInterrupt):
+        recipe("compare_bc")["main"](arguments)
+    mage_run = output / "umaze" / "mage_seed0"
+    assert json.loads((mage_run / "checkpoint" / "state.json").read_text()) == {"epochs": 3}
+    with pytest.raises(SystemExit, match="run interrupted in training with other settings"):
+        recipe("compare_bc")["main"](arguments + ["--train-steps", "9"])
+    monkeypatch.setattr(EpochCheckpoint, "on_epoch_end", write_checkpoint)
+    recipe("compare_bc")["main"](arguments)  # resumes MAGE from its epoch-3 checkpoint
+    assert json.loads((mage_run / "report.json").read_text())["resumed_after_epochs"] == 3
+    assert not (mage_run / "checkpoint").exists()
     first = json.loads((output / "comparison.json").read_text())
     assert json.loads((output / "umaze" / "bc_seed0" / "report.json").read_text())["settings"]["kind"] == "bc"
 
