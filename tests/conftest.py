@@ -41,6 +41,12 @@ def batches():
 
 
 @pytest.fixture(scope="session")
+def make_batches():
+    """`synthetic_batches` itself, for tests that need other sizes (a plain import may find another conftest)."""
+    return synthetic_batches
+
+
+@pytest.fixture(scope="session")
 def trained_tiny(batches):
     """A tiny MAGE fitted briefly on synthetic batches (shared to save compile time)."""
     import keras_mage

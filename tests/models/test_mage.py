@@ -138,11 +138,9 @@ def test_batch_errors_name_the_problem(trained_tiny, batches):
 
 
 @pytest.mark.slow
-def test_base_preset_trains_and_acts():
+def test_base_preset_trains_and_acts(make_batches):
     """`base`'s own shape (K = 8 scales 1..16, widths) trains and acts; only the batch is small here."""
-    from conftest import synthetic_batches
-
-    data = synthetic_batches(n=16, horizon=keras_mage.get_preset("base")["horizon"])
+    data = make_batches(n=16, horizon=keras_mage.get_preset("base")["horizon"])
     model = keras_mage.MAGE.from_preset("base", seed=0, batch_size=8, tokenizer_warmup_steps=1)
     # XLA only where eager is unusably slow (JAX); compiling `base` costs a minute or two on 2 CPU cores.
     model.compile(jit_compile=keras.backend.backend() == "jax")
