@@ -63,7 +63,6 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
 def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     import keras_mage
     from keras_mage.control import workflow
-
     from keras_mage.models.checkpoint import EpochCheckpoint
 
     output = tmp_path / "compare"
