@@ -16,7 +16,7 @@ class ActionHead(layers.Layer):
     Example:
 
     >>> head = ActionHead(width=32, action_dim=2, chunk=3)
-    >>> head(keras.ops.ones((4, 5)), keras.ops.ones((4, 8, 6))).shape
+    >>> keras.ops.shape(head(keras.ops.ones((4, 5)), keras.ops.ones((4, 8, 6))))
     (4, 3, 2)
     """
 

@@ -21,7 +21,7 @@ class ConditionEmbedding(layers.Layer):
     Example:
 
     >>> embed = ConditionEmbedding(width=16, dropout_rate=0.1, hidden_width=64, hidden_layers=2, seed=0)
-    >>> embed(keras.ops.ones((3, 7))).shape
+    >>> keras.ops.shape(embed(keras.ops.ones((3, 7))))
     (3, 16)
     """
 

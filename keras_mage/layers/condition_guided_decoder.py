@@ -18,7 +18,7 @@ class ConditionGuidedDecoder(layers.Layer):
     Example:
 
     >>> decoder = ConditionGuidedDecoder(width=32, output_dim=5, num_blocks=1)
-    >>> decoder(keras.ops.ones((2, 8, 4)), keras.ops.ones((2, 6))).shape
+    >>> keras.ops.shape(decoder(keras.ops.ones((2, 8, 4)), keras.ops.ones((2, 6))))
     (2, 8, 5)
     """
 

@@ -29,7 +29,7 @@ class MultiScaleQuantizer(layers.Layer):
 
     >>> quantizer = MultiScaleQuantizer((1, 2, 4), codebook_size=16)
     >>> out = quantizer(keras.ops.ones((2, 4, 3)))
-    >>> out["f_hat"].shape, out["indices"].shape
+    >>> keras.ops.shape(out["f_hat"]), keras.ops.shape(out["indices"])
     ((2, 4, 3), (2, 7))
     """
 

@@ -38,7 +38,7 @@ class NextScaleTransformer(layers.Layer):
 
     >>> net = NextScaleTransformer((1, 2), codebook_size=8, width=16, num_layers=1, num_heads=2)
     >>> cond, nxt = keras.ops.ones((2, 16)), keras.ops.ones((2, 2, 4))
-    >>> net(cond, nxt).shape
+    >>> keras.ops.shape(net(cond, nxt))
     (2, 3, 8)
     """
 

@@ -14,7 +14,7 @@ class PhiBlend(layers.Layer):
     Example:
 
     >>> phi = PhiBlend(channels=6, num_scales=4, num_phi=2)
-    >>> phi(keras.ops.ones((1, 8, 6)), scale_index=3).shape
+    >>> keras.ops.shape(phi(keras.ops.ones((1, 8, 6)), scale_index=3))
     (1, 8, 6)
     """
 

@@ -11,7 +11,7 @@ class ResidualConvBlock(layers.Layer):
     Example:
 
     >>> block = ResidualConvBlock(kernel_size=3)
-    >>> block(keras.ops.ones((2, 8, 16))).shape
+    >>> keras.ops.shape(block(keras.ops.ones((2, 8, 16))))
     (2, 8, 16)
     """
 

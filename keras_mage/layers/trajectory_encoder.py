@@ -13,7 +13,7 @@ class TrajectoryEncoder(layers.Layer):
     Example:
 
     >>> encoder = TrajectoryEncoder(width=32, code_dim=8, num_blocks=1)
-    >>> encoder(keras.ops.ones((2, 8, 5))).shape
+    >>> keras.ops.shape(encoder(keras.ops.ones((2, 8, 5))))
     (2, 8, 8)
     """
 

@@ -16,7 +16,7 @@ class TransformerBlock(layers.Layer):
 
     >>> block = TransformerBlock(num_heads=2)
     >>> x, cond = keras.ops.ones((2, 5, 8)), keras.ops.ones((2, 8))
-    >>> block(x, cond).shape
+    >>> keras.ops.shape(block(x, cond))
     (2, 5, 8)
     """
 
