@@ -23,4 +23,4 @@ def test_every_module_is_found():
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert results.failed == 0, f"{results.failed} docstring example(s) in {name} failed (doctest report above)"
+    assert results.failed == 0, f"{results.failed} docstring example(s) in {name} failed (doctest report in the captured stdout)"
