@@ -10,22 +10,33 @@ and, per token position, how often greedy generation and the teacher-forced
 arg-max agree with the true tokens. Mean squared errors of predicting zero
 and the mean action are printed for scale.
 
+With `--probe-steps N`, fresh MLPs (behaviour cloning's: two ReLU layers of
+256, Adam 1e-3, batch 32) are trained for N steps on more windows to read
+the first action from (state, goal) alone, with the true plan added, and
+with the greedy generated plan added; their held-out errors say how much
+action information each plan carries, apart from how well the model's own
+head has learned to use it.
+
 Example:
 
-    KERAS_BACKEND=jax python benchmarks/plan_diagnostics.py outputs/pointmaze/medium/model.keras \\
-        keras_mage/pointmaze/medium-200k-v0
+    KERAS_BACKEND=jax python benchmarks/plan_diagnostics.py outputs/pointmaze/medium/agent \\
+        keras_mage/pointmaze/medium-200k-v0 --probe-steps 800
 """
 
 import argparse
+import math
+import pathlib
 
 import numpy as np
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", help="a `.keras` file written by a recipe or `MAGE.save`")
+    parser.add_argument("model", help="a `.keras` file written by a recipe or `MAGE.save`, or an agent directory")
     parser.add_argument("dataset", help="the dataset it was trained on (Minari id or any `load_episodes` source)")
     parser.add_argument("--windows", type=int, default=1024)
+    parser.add_argument("--probe-steps", type=int, default=0, help="train probe MLPs for this many steps (0: none)")
+    parser.add_argument("--probe-test-windows", type=int, default=4096)
     args = parser.parse_args()
 
     import keras
@@ -34,7 +45,8 @@ def main():
     import keras_mage
     from keras_mage import data
 
-    model = keras.saving.load_model(args.model)
+    path = pathlib.Path(args.model)
+    model = keras.saving.load_model(path / "model.keras" if path.is_dir() else path)
     if not isinstance(model, keras_mage.MAGE):
         parser.error(f"{args.model} holds a {type(model).__name__}, not a MAGE model.")
     batches, _ = data.make_dataset(
@@ -79,6 +91,45 @@ def main():
     teacher_agreement = np.mean(np.asarray(ops.argmax(logits, axis=-1)) == truth, axis=0)
     print("token agreement, generated:      ", np.round(agreement, 2).tolist())
     print("token agreement, teacher arg-max:", np.round(teacher_agreement, 2).tolist())
+    if args.probe_steps:
+        probe(model, batches, args.probe_steps, args.probe_test_windows)
+
+
+def probe(model, batches, steps, test_windows, batch_size=32):
+    """Prints held-out action errors of fresh MLPs on (state, goal) with and without each plan."""
+    import keras
+    from keras import ops
+
+    needed = math.ceil((steps * batch_size + test_windows) / len(batches[0]["actions"]))
+    if needed > len(batches):
+        raise SystemExit(f"--probe-steps {steps} needs {needed} batches of windows; the dataset has {len(batches)}.")
+    features = {"state, goal": [], "+ true plan": [], "+ generated plan": []}
+    targets = []
+    for index in range(needed):
+        batch = {key: ops.convert_to_tensor(value) for key, value in batches[index].items()}
+        states, returns, goals = batch["observations"], batch["returns"], batch.get("goals")
+        head_state = np.asarray(model.head_state(states[:, 0], goals))
+        true_plan = model.quantizer(model.encoder(ops.concatenate([returns, states], axis=-1)))["f_hat"]
+        _, generated = model.generate(model.condition_vector(states[:, 0], goals, returns[:, 0]))
+        features["state, goal"].append(head_state)
+        for name, plan in (("+ true plan", true_plan), ("+ generated plan", generated)):
+            features[name].append(np.concatenate([head_state, np.asarray(plan).reshape(len(head_state), -1)], axis=1))
+        targets.append(np.asarray(batch["actions"][:, 0]))
+    targets = np.concatenate(targets)
+    train = steps * batch_size
+    test = targets[-test_windows:]
+    print(f"probe MLPs, {steps} steps of batch {batch_size}, held-out MSE on {test_windows} windows "
+          f"(mean action {np.mean((test - targets[:train].mean(0)) ** 2):.4f}):")
+    for name, parts in features.items():
+        inputs = np.concatenate(parts)
+        keras.utils.set_random_seed(0)
+        mlp = keras.Sequential(
+            [keras.Input(inputs.shape[1:]), keras.layers.Dense(256, activation="relu"),
+             keras.layers.Dense(256, activation="relu"), keras.layers.Dense(targets.shape[1])]
+        )
+        mlp.compile(keras.optimizers.Adam(1e-3), "mse")
+        mlp.fit(inputs[:train], targets[:train], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+        print(f"  {name:18s} {mlp.evaluate(inputs[-test_windows:], test, verbose=0):.4f}")
 
 
 if __name__ == "__main__":
