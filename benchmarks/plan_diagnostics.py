@@ -53,12 +53,8 @@ def main():
         data.load_episodes(args.dataset), model.horizon, args.windows, model.data_statistics,
         discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
     )
-    batch = {key: ops.convert_to_tensor(value) for key, value in batches[0].items()}
-    states, returns, goals = batch["observations"], batch["returns"], batch.get("goals")
-    target = np.asarray(batch["actions"][:, 0])
-    head_state = model.head_state(states[:, 0], goals)
-    quantized = model.quantizer(model.encoder(ops.concatenate([returns, states], axis=-1)))
-    embedding = model.condition_embedding(model.condition_vector(states[:, 0], goals, returns[:, 0]))
+    head_state, quantized, condition, target = read_windows(model, batches[0])
+    embedding = model.condition_embedding(condition)
     logits = model.transformer(embedding, quantized["next_inputs"])
     starts = model.transformer.starts
 
@@ -95,10 +91,20 @@ def main():
         probe(model, batches, args.probe_steps, args.probe_test_windows)
 
 
+def read_windows(model, batch):
+    """(head state, tokenizer output, condition vector, first actions) of a numpy batch of windows."""
+    from keras import ops
+
+    batch = {key: ops.convert_to_tensor(value) for key, value in batch.items()}
+    states, returns, goals = batch["observations"], batch["returns"], batch.get("goals")
+    quantized = model.quantizer(model.encoder(ops.concatenate([returns, states], axis=-1)))
+    condition = model.condition_vector(states[:, 0], goals, returns[:, 0])
+    return model.head_state(states[:, 0], goals), quantized, condition, np.asarray(batch["actions"][:, 0])
+
+
 def probe(model, batches, steps, test_windows, batch_size=32):
     """Prints held-out action errors of fresh MLPs on (state, goal) with and without each plan."""
     import keras
-    from keras import ops
 
     needed = math.ceil((steps * batch_size + test_windows) / len(batches[0]["actions"]))
     if needed > len(batches):
@@ -106,15 +112,13 @@ def probe(model, batches, steps, test_windows, batch_size=32):
     features = {"state, goal": [], "+ true plan": [], "+ generated plan": []}
     targets = []
     for index in range(needed):
-        batch = {key: ops.convert_to_tensor(value) for key, value in batches[index].items()}
-        states, returns, goals = batch["observations"], batch["returns"], batch.get("goals")
-        head_state = np.asarray(model.head_state(states[:, 0], goals))
-        true_plan = model.quantizer(model.encoder(ops.concatenate([returns, states], axis=-1)))["f_hat"]
-        _, generated = model.generate(model.condition_vector(states[:, 0], goals, returns[:, 0]))
+        head_state, quantized, condition, target = read_windows(model, batches[index])
+        head_state = np.asarray(head_state)
+        _, generated = model.generate(condition)
         features["state, goal"].append(head_state)
-        for name, plan in (("+ true plan", true_plan), ("+ generated plan", generated)):
+        for name, plan in (("+ true plan", quantized["f_hat"]), ("+ generated plan", generated)):
             features[name].append(np.concatenate([head_state, np.asarray(plan).reshape(len(head_state), -1)], axis=1))
-        targets.append(np.asarray(batch["actions"][:, 0]))
+        targets.append(target)
     targets = np.concatenate(targets)
     train = steps * batch_size
     test = targets[-test_windows:]

@@ -38,7 +38,7 @@ def check_replan_every(replan_every, action_chunk, fix="train with a larger `act
     >>> check_replan_every(4, action_chunk=1, fix="add --set action_chunk=4")
     Traceback (most recent call last):
     ...
-    ValueError: replan_every=4 but the model predicts 1 action(s) per plan; ... or add --set action_chunk=4.
+    ValueError: replan_every=4 but the model predicts 1 action(s) per plan; use 1 <= replan_every <= 1, or add --set action_chunk=4.
     """
     if not 1 <= replan_every <= action_chunk:
         raise ValueError(
