@@ -45,6 +45,7 @@ DEFAULTS = {
     "gumbel_hard": True,  # one-hot samples forward, soft gradient (straight-through); False: soft mixtures.
     # Training schedule and loss weights.
     "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then all losses.
+    "isolate_tokenizer": False,  # True: phase 2's generation losses leave the tokenizer's weights alone.
     "reconstruction_weight": 1.0,
     "vq_weight": 1.0,
     "condition_weight": 1.0,

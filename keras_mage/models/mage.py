@@ -180,8 +180,12 @@ class MAGE(keras.Model):
         quantized = self.quantizer(self.encoder(window), training=training)
         reconstruction = self.decoder(quantized["f_hat"], condition)
         embedding = self.condition_embedding(condition, training=training)
-        logits = self.transformer(embedding, quantized["next_inputs"], training=training)
+        next_inputs = quantized["next_inputs"]
+        if self.isolate_tokenizer:
+            next_inputs = ops.stop_gradient(next_inputs)
+        logits = self.transformer(embedding, next_inputs, training=training)
         plan = self.sampled_plan(embedding, training=training)
+        decode_plan = lambda features: self.decoder(features, condition)
         return {
             "reconstruction": reconstruction,
             "logits": logits,
@@ -189,7 +193,7 @@ class MAGE(keras.Model):
             "vq_loss": quantized["vq_loss"],
             "perplexity": quantized["perplexity"],
             "actions": self.action_head(self.head_state(states[:, 0], inputs.get("goals")), plan),
-            "plan_first_step": self.decoder(plan, condition)[:, 0],
+            "plan_first_step": self.through_tokenizer(decode_plan, plan)[:, 0],
         }
 
     def coarse_to_fine(self, embedding, scale_features, training=False, repeat_inputs=1):
@@ -232,9 +236,22 @@ class MAGE(keras.Model):
             if self.gumbel_hard:
                 hard = ops.one_hot(ops.argmax(weights, axis=-1), self.codebook_size, dtype=weights.dtype)
                 weights = weights + ops.stop_gradient(hard - weights)
-            return self.quantizer.codes_to_features(ops.matmul(ops.cast(weights, self.compute_dtype), codebook), k)
+            mixture = ops.matmul(ops.cast(weights, self.compute_dtype), codebook)
+            return self.through_tokenizer(lambda codes: self.quantizer.codes_to_features(codes, k), mixture)
 
         return self.coarse_to_fine(embedding, scale_features, training=training)
+
+    def through_tokenizer(self, function, x):
+        """`function(x)` of tokenizer layers; with `isolate_tokenizer` its gradient reaches `x` only.
+
+        `f(x) - f(stop_gradient(x)) + stop_gradient(f(x))` has the value and
+        input gradient of `f(x)` and no gradient for f's weights, so the
+        plan's losses train the transformer without moving the tokenizer.
+        """
+        y = function(x)
+        if not self.isolate_tokenizer:
+            return y
+        return y - function(ops.stop_gradient(x)) + ops.stop_gradient(y)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         mask = ops.cast(x["mask"], "float32")

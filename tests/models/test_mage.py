@@ -137,6 +137,27 @@ def test_batch_errors_name_the_problem(trained_tiny, batches):
         model.predict_actions(np.zeros((2, 3)), batches["goals"][:2])
 
 
+@pytest.mark.parametrize("isolate", [True, False])
+def test_isolate_tokenizer_keeps_generation_losses_off_the_tokenizer(batches, isolate):
+    """Only the token and action losses train here; isolated, the tokenizer's weights must not move."""
+    model = keras_mage.MAGE.from_preset(
+        "tiny", seed=0, tokenizer_warmup_steps=0, isolate_tokenizer=isolate, weight_decay=0.0,
+        reconstruction_weight=0.0, vq_weight=0.0, condition_weight=0.0,
+    )
+    model.build({key: (None,) + value.shape[1:] for key, value in batches.items()})
+    groups = {"tokenizer": [model.encoder, model.quantizer, model.decoder], "transformer": [model.transformer]}
+
+    def weights(name):
+        return [keras.ops.convert_to_numpy(v) for layer in groups[name] for v in layer.trainable_variables]
+
+    before = {name: weights(name) for name in groups}
+    model.fit(batches, batch_size=32, epochs=1, verbose=0)
+    change = {name: max(np.abs(a - b).max() for a, b in zip(before[name], weights(name))) for name in groups}
+    # Isolated, only rounding reaches the tokenizer (the two gradient paths cancel to ~1e-10 on TensorFlow).
+    assert (change["tokenizer"] < 1e-5) == isolate, change
+    assert change["transformer"] > 1e-4, change
+
+
 @pytest.mark.slow
 def test_base_preset_trains_and_acts(make_batches):
     """`base`'s own shape (K = 8 scales 1..16, widths) trains and acts; only the batch is small here."""
