@@ -94,8 +94,9 @@ PRESETS = {
         "learning_rate": 5e-4,
         "batch_size": 128,
     },
-    # The paper's shape (K = 8 scales): GPU runs.
-    "base": {},
+    # The paper's shape (K = 8 scales): GPU runs. Isolated tokenizer: without
+    # it `base`'s tokenizer drifted in phase 2 (docs/recipes.md, "`base` at a CPU budget").
+    "base": {"isolate_tokenizer": True},
 }
 
 
