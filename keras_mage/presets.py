@@ -113,12 +113,23 @@ def get_preset(name, **overrides):
             f"Unknown preset {name!r}. Available presets: {sorted(PRESETS)}; "
             "or pass a directory written by `MAGE.save_to_preset`."
         )
-    config = copy.deepcopy(DEFAULTS)
-    config.update(copy.deepcopy(PRESETS[name]))
-    unknown = set(overrides) - set(DEFAULTS)
+    return with_defaults(**{**copy.deepcopy(PRESETS[name]), **overrides})
+
+
+def with_defaults(**options):
+    """`DEFAULTS` with `options` applied: how a model's saved configuration is completed.
+
+    Options added after a model was saved take their `DEFAULTS` value, which
+    is the behaviour the model had before they existed.
+
+    Example:
+
+    >>> with_defaults(codebook_size=16)["isolate_tokenizer"]
+    False
+    """
+    unknown = set(options) - set(DEFAULTS)
     if unknown:
         raise ValueError(
             f"Unknown MAGE option(s) {sorted(unknown)}. Known options: {sorted(DEFAULTS)}."
         )
-    config.update(overrides)
-    return config
+    return {**copy.deepcopy(DEFAULTS), **options}

@@ -47,6 +47,8 @@ def run_settings(args, kind, dataset_id, seed):
         kind=kind, dataset_id=dataset_id, seed=seed, preset=args.preset, train_steps=args.train_steps,
         options=args.options, mixed_precision=args.mixed_precision, eval_episodes=args.eval_episodes,
         max_episode_steps=args.max_episode_steps, **workflow.policy_options(args, kind),
+        # The resolved configuration, so a run made before a preset's default changed is not reused.
+        config=workflow.model_config(args.preset, args.options) if kind == "mage" else None,
     )
     return json.loads(json.dumps(settings))
 

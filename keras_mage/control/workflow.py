@@ -99,16 +99,10 @@ def parse_arguments(parser, argv=None):
         args.options = parse_options(args.options)
         if _is_saved_agent(args.preset):
             _check_no_overrides_for_agent(args.preset, args.options, args.mixed_precision)
-            from keras_mage.models.agent_directory import read_config
-
-            chunk = read_config(args.preset).get("action_chunk", 1)
             fix = "pass an agent trained with a larger action_chunk"
         else:
-            from keras_mage.presets import get_preset
-
-            chunk = get_preset(args.preset, **args.options)["action_chunk"]
             fix = f"add --set action_chunk={args.replan_every}"
-        check_replan_every(args.replan_every, chunk, fix)
+        check_replan_every(args.replan_every, model_config(args.preset, args.options)["action_chunk"], fix)
     except ValueError as error:
         parser.error(str(error))
     return args
@@ -187,6 +181,17 @@ def _mage_to_train(preset, seed, options, dtype):
         _check_no_overrides_for_agent(preset, options, dtype)
         return keras_mage.MAGE.from_preset(preset)
     return keras_mage.MAGE.from_preset(preset, seed=seed, **(options or {}), **({"dtype": dtype} if dtype else {}))
+
+
+def model_config(preset, options):
+    """The full MAGE configuration a recipe trains: a preset with `--set` overrides, or a saved agent's."""
+    from keras_mage.presets import DEFAULTS, get_preset
+
+    if _is_saved_agent(preset):
+        from keras_mage.models.agent_directory import read_config
+
+        return {**DEFAULTS, **read_config(preset)}  # saved before an option existed: its default
+    return get_preset(preset, **options)
 
 
 def _is_saved_agent(preset):

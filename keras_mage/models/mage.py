@@ -29,6 +29,8 @@ class MAGE(keras.Model):
     `tokenizer_warmup_steps` (two phases inside one `fit`). `fit` takes an
     offline dataset directly (Minari id or object, TFDS name or directory,
     HDF5 path, numpy episodes) or ready batches (see docs/contracts.md).
+    Options not passed take `keras_mage.presets.DEFAULTS`; `from_preset` is
+    the usual way in.
 
     Example:
 
@@ -51,7 +53,7 @@ class MAGE(keras.Model):
         super().__init__(**model_kwargs)
         if seed is not None:
             keras.utils.set_random_seed(seed)  # initializer seeds are drawn when layers are created
-        config = presets.get_preset("base", **options)
+        config = presets.with_defaults(**options)
         check_config(config)
         self.options = config
         for key, value in config.items():

@@ -97,6 +97,9 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     assert comparison["per_maze"] == first["per_maze"]
     with pytest.raises(SystemExit, match="train_steps: 8 there, 9 now"):
         recipe("compare_bc")["main"](arguments + ["--train-steps", "9"])
+    monkeypatch.setitem(keras_mage.PRESETS["tiny"], "codebook_size", 16)  # a preset default changes
+    with pytest.raises(SystemExit, match="finished run with other settings \\(config:"):
+        recipe("compare_bc")["main"](arguments)
     umaze = comparison["per_maze"]["umaze"]
     for kind in ("mage", "bc"):
         assert umaze[kind]["summary"]["success_rate"]["seeds"] == 1
