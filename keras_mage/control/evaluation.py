@@ -19,6 +19,7 @@ import numpy as np
 from keras_mage.control.environments import resolve_environment
 from keras_mage.control.files import write_json
 from keras_mage.control.policy import MAGEPolicy
+from keras_mage.progress import progress_bar
 
 # Result keys kept out of the JSON file (arrays per step, long env specs).
 NOT_IN_JSON = ("trajectories", "env_spec")
@@ -56,7 +57,6 @@ def evaluate(
         actions, seed, success per episode) and `env_spec` (JSON string).
     """
     import gymnasium as gym
-    from tqdm.auto import tqdm
 
     if episodes < 1 or num_envs < 1:
         raise ValueError(f"episodes and num_envs must be >= 1, got {episodes} and {num_envs}.")
@@ -75,7 +75,7 @@ def evaluate(
     assigned = runner.assign(everyone)
     observations, _ = envs.reset(seed=_seeds(assigned, num_envs))
     runner.begin(observations, assigned)
-    with tqdm(total=episodes, desc="evaluate", unit="episode", disable=not progress) as bar:
+    with progress_bar(total=episodes, desc="evaluate", unit="episode", disable=not progress) as bar:
         while runner.finished < episodes:
             actions = policy.act(observations)
             observations, rewards, terminated, truncated, infos = envs.step(actions)

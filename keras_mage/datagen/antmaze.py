@@ -21,12 +21,12 @@ from dataclasses import replace
 import gymnasium as gym
 import gymnasium_robotics
 import numpy as np
-from tqdm import tqdm
 
 from keras_mage.datagen.ant_policy import load_ant_policy
 from keras_mage.datagen.maze_planner import MazePlanner
 from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
 from keras_mage.datagen.recording import RESET, collect_episodes, maze_infos
+from keras_mage.progress import progress_bar
 
 gym.register_envs(gymnasium_robotics)
 log = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ def generate_antmaze(variant, policy_path=None, steps=1_000_000, seed=123, datas
     dataset_id = dataset_id or f"keras_mage/antmaze/{variant}-v0"
     check_new_dataset_id(dataset_id)  # fail before collecting, not after
     start = time.time()
-    with tqdm(total=steps, desc=dataset_id, disable=not progress) as bar:
+    with progress_bar(total=steps, desc=dataset_id, unit="step", disable=not progress) as bar:
         results = _collect_parallel(variant, policy_path, steps, seed, workers, reset_every, bar)
     episodes = [episode for worker_episodes, _ in results for episode in worker_episodes]
     _log_success(variant, episodes, sum(flips for _, flips in results))

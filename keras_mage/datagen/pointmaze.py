@@ -15,11 +15,11 @@ from dataclasses import replace
 import gymnasium as gym
 import gymnasium_robotics
 import numpy as np
-from tqdm import tqdm
 
 from keras_mage.datagen.maze_planner import MazePlanner
 from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
 from keras_mage.datagen.recording import CONTINUE, collect_episodes, maze_infos
+from keras_mage.progress import progress_bar
 
 gym.register_envs(gymnasium_robotics)
 
@@ -120,7 +120,7 @@ def generate_pointmaze(maze, steps=1_000_000, seed=123, dataset_id=None,
     eval_spec = pointmaze_eval_spec(maze)
     expert_env = gym.make(eval_spec)
     expert = PointMazeController(expert_env, np.random.default_rng(seed))
-    with tqdm(total=steps, desc=dataset_id, disable=not progress) as bar:
+    with progress_bar(total=steps, desc=dataset_id, unit="step", disable=not progress) as bar:
         episodes = collect_episodes(
             env, controller, steps, seed,
             record_infos=lambda obs, info: maze_infos(obs, info, qpos_size=2),

@@ -195,7 +195,7 @@ class MAGE(keras.Model):
             "vq_loss": quantized["vq_loss"],
             "perplexity": quantized["perplexity"],
             "actions": self.action_head(self.head_state(states[:, 0], inputs.get("goals")), plan),
-            "plan_first_step": self.through_tokenizer(decode_plan, plan)[:, 0],
+            "plan_first_step": self.through_tokenizer(decode_plan, plan, training)[:, 0],
         }
 
     def coarse_to_fine(self, embedding, scale_features, training=False, repeat_inputs=1):
@@ -239,19 +239,19 @@ class MAGE(keras.Model):
                 hard = ops.one_hot(ops.argmax(weights, axis=-1), self.codebook_size, dtype=weights.dtype)
                 weights = weights + ops.stop_gradient(hard - weights)
             mixture = ops.matmul(ops.cast(weights, self.compute_dtype), codebook)
-            return self.through_tokenizer(lambda codes: self.quantizer.codes_to_features(codes, k), mixture)
+            return self.through_tokenizer(lambda codes: self.quantizer.codes_to_features(codes, k), mixture, training)
 
         return self.coarse_to_fine(embedding, scale_features, training=training)
 
-    def through_tokenizer(self, function, x):
-        """`function(x)` of tokenizer layers; with `isolate_tokenizer` its gradient reaches `x` only.
+    def through_tokenizer(self, function, x, training=False):
+        """`function(x)` of tokenizer layers; in training with `isolate_tokenizer` its gradient reaches `x` only.
 
         `f(x) - f(stop_gradient(x)) + stop_gradient(f(x))` has the value and
         input gradient of `f(x)` and no gradient for f's weights, so the
         plan's losses train the transformer without moving the tokenizer.
         """
         y = function(x)
-        if not self.isolate_tokenizer:
+        if not (training and self.isolate_tokenizer):  # outside training no gradient is taken
             return y
         return y - function(ops.stop_gradient(x)) + ops.stop_gradient(y)
 
