@@ -44,6 +44,8 @@ def main():
     from keras_mage.models import compiled
     from keras_mage.progress import progress_bar
 
+    to_numpy = keras.ops.convert_to_numpy
+
     model = keras_mage.MAGE.from_preset(args.agent)
     batches, _ = data.make_dataset(
         data.load_episodes(args.dataset), model.horizon, args.windows, model.data_statistics,
@@ -60,9 +62,9 @@ def main():
         states = batch["observations"][:, 0]
         goals = batch["goals"] if model.goal_dim else None
         first_returns = batch["returns"][:, 0] if returns is None else np.full_like(batch["returns"][:, 0], returns)
-        condition = np.asarray(model.condition_vector(states, goals, first_returns))
-        plan = np.asarray(plan_of(condition))
-        state = np.asarray(model.head_state(states, goals))
+        condition = to_numpy(model.condition_vector(states, goals, first_returns))
+        plan = to_numpy(plan_of(condition))
+        state = to_numpy(model.head_state(states, goals))
         return state, plan, batch["actions"][:, : model.action_chunk]
 
     wanted, parts, index = args.steps * BATCH_SIZE, [], 0
@@ -87,7 +89,7 @@ def main():
     print("held-out first-action MSE, plan generated from:  true return-to-go / default target return / zero")
     conditions = [windows(index, returns) for returns in (None, default_return, 0.0)]
     for name, layer in (("model's head", model.action_head), ("refitted head", head)):
-        errors = [np.mean((np.asarray(layer(state, plan))[:, 0] - target[:, 0]) ** 2) for state, plan, target in conditions]
+        errors = [np.mean((to_numpy(layer(state, plan))[:, 0] - target[:, 0]) ** 2) for state, plan, target in conditions]
         print(f"  {name:14s} " + " / ".join(f"{error:.4f}" for error in errors))
     model.action_head.set_weights(head.get_weights())
     model.save_to_preset(args.output)
