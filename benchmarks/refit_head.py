@@ -42,6 +42,7 @@ def main():
     import keras_mage
     from keras_mage import data
     from keras_mage.models import compiled
+    from keras_mage.models.acting import statistics_constants
     from keras_mage.progress import progress_bar
 
     to_numpy = keras.ops.convert_to_numpy
@@ -52,7 +53,8 @@ def main():
         discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
     )
     plan_of = compiled.compile_function(model, lambda condition: model.generate(condition)[1])
-    default_return = model.data_statistics["return_quantile"] * model.reward_scale
+    constants = statistics_constants(model)  # what acting starts from
+    default_return = constants["default_return"] * constants["reward_scale"]
 
     def windows(index, returns=None):
         """(head state, greedy plan, first-action chunk) of the batch's complete windows."""
