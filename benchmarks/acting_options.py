@@ -6,8 +6,9 @@ keeps one per MAGE run) on its own dataset's evaluation env once per set of
 training seed, as `compare_bc.py` evaluates), and prints success rate,
 normalised score and mean return, then the mean over agents per option set.
 Without `--options` it compares the target-return rules
-(`keras_mage.control.policy.RETURN_UPDATES`); this is how the default rule was
-chosen (docs/acting.md).
+(`keras_mage.control.policy.RETURN_UPDATES`; "estimated" only when every
+agent has a return head); this is how the default rule was chosen
+(docs/acting.md).
 
 Example:
 
@@ -36,10 +37,12 @@ def main():
     from keras_mage.control import evaluate
     from keras_mage.control.policy import RETURN_UPDATES
 
-    option_sets = args.options or [{"return_update": rule} for rule in RETURN_UPDATES]
+    models = {path: keras_mage.MAGE.from_preset(path) for path in args.agents}
+    estimates = all(model.return_head for model in models.values())
+    rules = [rule for rule in RETURN_UPDATES if estimates or rule != "estimated"]
+    option_sets = args.options or [{"return_update": rule} for rule in rules]
     scores = [[] for _ in option_sets]
-    for path in args.agents:
-        model = keras_mage.MAGE.from_preset(path)
+    for path, model in models.items():
         seed = (model.seed or 0) if args.seed is None else args.seed
         for options, rows in zip(option_sets, scores):
             report = evaluate(model, episodes=args.episodes, num_envs=args.num_envs, seed=seed,

@@ -43,6 +43,9 @@ DEFAULTS = {
     "head_activation": "relu",  # as condition_activation.
     "gumbel_temperature": 1.0,
     "gumbel_hard": True,  # one-hot samples forward, soft gradient (straight-through); False: soft mixtures.
+    # Return head: R_0 estimated from (s_0, goal), a target return that matches the state when acting.
+    "return_head": False,  # the presets turn it on; False keeps models saved before it loadable.
+    "return_expectile": 0.5,  # tau of its expectile regression; 0.5 is the mean return-to-go.
     # Training schedule and loss weights.
     "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then all losses.
     "isolate_tokenizer": False,  # True: phase 2's generation losses leave the tokenizer's weights alone.
@@ -51,6 +54,7 @@ DEFAULTS = {
     "condition_weight": 1.0,
     "token_weight": 1.0,
     "action_weight": 1.0,
+    "return_weight": 1.0,
     "learning_rate": 3e-4,
     "weight_decay": 1e-4,
     "batch_size": 256,
@@ -78,6 +82,7 @@ PRESETS = {
         "tokenizer_warmup_steps": 20,
         "learning_rate": 1e-3,
         "batch_size": 32,
+        "return_head": True,
     },
     # Minutes on a CPU: the README's main job.
     "small": {
@@ -93,10 +98,11 @@ PRESETS = {
         "tokenizer_warmup_steps": 500,
         "learning_rate": 5e-4,
         "batch_size": 128,
+        "return_head": True,
     },
     # The paper's shape (K = 8 scales): GPU runs. Isolated tokenizer: without
     # it `base`'s tokenizer drifted in phase 2 (docs/recipes.md, "`base` at a CPU budget").
-    "base": {"isolate_tokenizer": True},
+    "base": {"isolate_tokenizer": True, "return_head": True},
 }
 
 

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_mage.models.acting import statistics_constants
+from keras_mage.models.acting import normalized_inputs, statistics_constants
 from keras_mage.models.training_data import as_training_data
 
 
@@ -129,12 +129,8 @@ class BehaviorCloning(keras.Model):
         if not self.built:
             raise ValueError("The baseline is not built yet: train it with `fit` first.")
         c = statistics_constants(self)
-        states = (np.asarray(observations, "float32").reshape(-1, self.state_dim) - c["state_mean"]) / c["state_std"]
-        batch = {"observations": states[:, None]}
-        if self.goal_dim:
-            if goals is None:
-                raise ValueError(f"This baseline is goal-conditioned: pass goals of size {self.goal_dim}.")
-            batch["goals"] = (np.asarray(goals, "float32").reshape(len(states), -1) - c["goal_mean"]) / c["goal_std"]
+        states, goals = normalized_inputs(self, observations, goals)
+        batch = {"observations": states[:, None]} | ({} if goals is None else {"goals": goals})
         actions = ops.convert_to_numpy(self(batch, training=False))
         return np.clip(actions, c["action_low"], c["action_high"])
 

@@ -8,7 +8,8 @@ per-env target return, and replans every `replan_every` steps, executing the
 predicted action chunk in between. The target return starts at
 `target_return` (default: the data's 0.9 return quantile stored in the model)
 and follows the rewards received, per env (`return_update`, see
-`RETURN_UPDATES`); `reset(mask)` restarts the envs that begin a new episode.
+`RETURN_UPDATES`), or is the model's own estimate for the current state
+("estimated"); `reset(mask)` restarts the envs that begin a new episode.
 
 Example:
 
@@ -26,6 +27,8 @@ RETURN_UPDATES = {
     "decrement": "R - r, as in Decision Transformer; a target below the data's smallest return-to-go "
     "(spent: after a goal the data's episode would have ended) restarts at the initial target",
     "fixed": "the target never changes within an episode",
+    "estimated": "each new plan is conditioned on the model's return head's estimate for the current state "
+    "and goal (`MAGE.predict_returns`; needs a model trained with `return_head`)",
 }
 
 
@@ -55,7 +58,8 @@ class MAGEPolicy:
         target_return: initial target return in raw reward units; default the
             model's `data_statistics["return_quantile"]`.
         return_update: how the target follows the rewards, one of
-            `RETURN_UPDATES` (default "discounted": (R - r) / γ, capped).
+            `RETURN_UPDATES`; default "estimated" for a model with a return
+            head, else "discounted" ((R - r) / γ, capped).
         replan_every: generate a new plan every n steps (1 = every step); at
             most the model's action chunk.
         temperature, top_k, guidance_scale: sampling options passed to
@@ -63,11 +67,19 @@ class MAGEPolicy:
     """
 
     def __init__(
-        self, model, target_return=None, return_update="discounted", replan_every=1, temperature=0.0, top_k=None,
+        self, model, target_return=None, return_update=None, replan_every=1, temperature=0.0, top_k=None,
         guidance_scale=1.0,
     ):
+        has_estimate = bool(getattr(model, "return_head", False))
+        if return_update is None:
+            return_update = "estimated" if has_estimate else "discounted"
         if return_update not in RETURN_UPDATES:
             raise ValueError(f"unknown return_update {return_update!r}; use one of {sorted(RETURN_UPDATES)}.")
+        if return_update == "estimated" and not has_estimate:
+            raise ValueError(
+                f"return_update='estimated' needs a model with a return head; {type(model).__name__} has none "
+                "(train MAGE with `return_head=True`, the presets' default) or choose another rule."
+            )
         check_replan_every(replan_every, int(getattr(model, "action_chunk", 1)))
         statistics = getattr(model, "data_statistics", None) or {}
         if target_return is None:
@@ -102,7 +114,7 @@ class MAGEPolicy:
         if self.target_returns is None:
             raise ValueError("call `act` before `observe`: the policy has no episode in progress.")
         lowest, highest = self.return_range
-        if self.return_update != "fixed":
+        if self.return_update not in ("fixed", "estimated"):
             self.target_returns -= np.asarray(rewards, np.float32).reshape(-1)
         if self.return_update == "decrement" and lowest is not None:
             self.target_returns[self.target_returns < lowest] = self.initial_target
@@ -132,6 +144,8 @@ class MAGEPolicy:
         self._start(len(states))
         replan = self._steps_since_plan >= self.replan_every
         if replan.any():
+            if self.return_update == "estimated":
+                self.target_returns[replan] = self.model.predict_returns(states, goals)[replan]
             plans = self.model.predict_actions(states, goals, self.target_returns.copy(), **self.sampling)
             self._plans[replan] = np.asarray(plans)[replan]
             self._steps_since_plan[replan] = 0

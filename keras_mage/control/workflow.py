@@ -37,8 +37,9 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     parser.add_argument("--video", action="store_true", help="also render rollout videos (mp4 or gif)")
     parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
     parser.add_argument(
-        "--return-update", default="discounted", choices=sorted(RETURN_UPDATES),
-        help="how the acting target return follows rewards (keras_mage.control.policy.RETURN_UPDATES)",
+        "--return-update", default=None, choices=sorted(RETURN_UPDATES),
+        help="how the acting target return follows rewards (keras_mage.control.policy.RETURN_UPDATES; "
+        "default: estimated by the model's return head, or discounted without one)",
     )
     parser.add_argument(
         "--replan-every", type=int, default=1,
@@ -241,7 +242,9 @@ def export_saved_model_if_available(model, path):
 
 def policy_options(args, kind="mage"):
     """The `MAGEPolicy` keyword arguments that the common options set (BC predicts one action per step)."""
-    return {"return_update": args.return_update, "replan_every": args.replan_every if kind == "mage" else 1}
+    if kind != "mage":
+        return {"replan_every": 1}
+    return {"return_update": args.return_update, "replan_every": args.replan_every}
 
 
 def evaluate_and_save(

@@ -5,5 +5,6 @@ from keras_mage.layers.multiscale_quantizer import MultiScaleQuantizer
 from keras_mage.layers.next_scale_transformer import NextScaleTransformer, block_causal_mask
 from keras_mage.layers.phi_blend import PhiBlend
 from keras_mage.layers.residual_conv_block import ResidualConvBlock
+from keras_mage.layers.return_head import ReturnHead, expectile_loss
 from keras_mage.layers.trajectory_encoder import TrajectoryEncoder
 from keras_mage.layers.transformer_block import TransformerBlock

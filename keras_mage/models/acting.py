@@ -46,3 +46,25 @@ def make_raw_action_function(model, temperature=0.0, top_k=None, guidance_scale=
         return ops.clip(ops.cast(actions, "float32"), c["action_low"], c["action_high"])
 
     return act
+
+
+def normalized_inputs(model, observations, goals=None):
+    """Raw states (batch, ds) and goals (batch, dg) as float32 numpy, normalised; goals None without goal_dim."""
+    c = statistics_constants(model)
+    states = (np.asarray(observations, "float32").reshape(-1, model.state_dim) - c["state_mean"]) / c["state_std"]
+    if not model.goal_dim:
+        return states, None
+    if goals is None:
+        raise ValueError(f"This model is goal-conditioned: pass goals of size {model.goal_dim}.")
+    return states, (np.asarray(goals, "float32").reshape(len(states), -1) - c["goal_mean"]) / c["goal_std"]
+
+
+def estimated_returns(model, observations, goals=None):
+    """The return head's R_0 (batch,) for raw states and goals, in reward units, clipped to the data's range."""
+    states, goals = normalized_inputs(model, observations, goals)
+    features = np.concatenate([states] + ([goals] if goals is not None else []), axis=-1)
+    returns = model.return_estimator(ops.convert_to_tensor(features, model.compute_dtype))
+    returns = ops.convert_to_numpy(ops.cast(returns, "float32"))[:, 0] / statistics_constants(model)["reward_scale"]
+    stats = model.data_statistics or {}
+    low, high = stats.get("return_min"), stats.get("return_max")
+    return np.clip(returns, -np.inf if low is None else low, np.inf if high is None else high).astype("float32")

@@ -90,7 +90,9 @@ def predict_actions(model, observations, goals=None, target_returns=None, temper
         goals = np.asarray(goals, "float32").reshape(batch, model.goal_dim)
     else:
         goals = np.zeros((batch, 0), "float32")
-    if target_returns is None:
+    if target_returns is None and model.return_head:
+        target_returns = model.predict_returns(observations, goals)
+    elif target_returns is None:
         target_returns = statistics_constants(model)["default_return"]
     target_returns = np.broadcast_to(np.asarray(target_returns, "float32").reshape(-1, 1), (batch, 1))
     if not (np.isfinite(observations).all() and np.isfinite(goals).all() and np.isfinite(target_returns).all()):

@@ -10,6 +10,7 @@ from keras_mage.layers.condition_embedding import ConditionEmbedding
 from keras_mage.layers.condition_guided_decoder import ConditionGuidedDecoder
 from keras_mage.layers.multiscale_quantizer import MultiScaleQuantizer
 from keras_mage.layers.next_scale_transformer import NextScaleTransformer
+from keras_mage.layers.return_head import ReturnHead, expectile_loss
 from keras_mage.layers.trajectory_encoder import TrajectoryEncoder
 from keras_mage.models import sampling
 from keras_mage.models import checkpoint
@@ -24,9 +25,10 @@ class MAGE(keras.Model):
     """Multi-scale autoregressive generation for offline RL (../shared/MAGE.md).
 
     `fit` trains everything at once: tokenizer reconstruction, commitment and
-    condition losses from the first step; token cross-entropy, the action
-    loss and the condition loss on the Gumbel-softmax plan after
-    `tokenizer_warmup_steps` (two phases inside one `fit`). `fit` takes an
+    condition losses from the first step (and the return head's expectile
+    loss, with `return_head`); token cross-entropy, the action loss and the
+    condition loss on the Gumbel-softmax plan after `tokenizer_warmup_steps`
+    (two phases inside one `fit`). `fit` takes an
     offline dataset directly (Minari id or object, TFDS name or directory,
     HDF5 path, numpy episodes) or ready batches (see docs/contracts.md).
     Options not passed take `keras_mage.presets.DEFAULTS`; `from_preset` is
@@ -97,7 +99,8 @@ class MAGE(keras.Model):
             dtype=policy,
             name="transformer",
         )
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in LOSS_NAMES + ("perplexity",)}
+        names = LOSS_NAMES + (("return_loss",) if self.return_head else ()) + ("perplexity",)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
 
     @classmethod
     def from_preset(cls, preset, **overrides):
@@ -130,6 +133,8 @@ class MAGE(keras.Model):
         self.action_head = ActionHead(
             self.head_width, self.action_dim, self.action_chunk, self.head_activation, dtype=policy, name="action_head"
         )
+        if self.return_head:
+            self.return_estimator = ReturnHead(self.head_width, self.head_activation, dtype=policy, name="return_head")
         self.gumbel_seed = keras.random.SeedGenerator(_offset(self.seed, 4), name="gumbel_seed")
         window_shape = (None, self.horizon, 1 + self.state_dim)
         feature_shape = (None, self.horizon, self.code_dim)
@@ -141,6 +146,8 @@ class MAGE(keras.Model):
         next_length = self.transformer.num_tokens - self.scale_schedule[0]
         self.transformer.build((None, self.model_width), (None, next_length, self.code_dim))
         self.action_head.build((None, self.state_dim + (self.goal_dim or 0)), feature_shape)
+        if self.return_head:
+            self.return_estimator.build((None, self.state_dim + (self.goal_dim or 0)))
         self.built = True
 
     def get_build_config(self):
@@ -188,13 +195,16 @@ class MAGE(keras.Model):
         logits = self.transformer(embedding, next_inputs, training=training)
         plan = self.sampled_plan(embedding, training=training)
         decode_plan = lambda features: self.decoder(features, condition)
+        head_state = self.head_state(states[:, 0], inputs.get("goals"))
+        outputs = {"first_return": self.return_estimator(head_state)} if self.return_head else {}
         return {
+            **outputs,
             "reconstruction": reconstruction,
             "logits": logits,
             "indices": quantized["indices"],
             "vq_loss": quantized["vq_loss"],
             "perplexity": quantized["perplexity"],
-            "actions": self.action_head(self.head_state(states[:, 0], inputs.get("goals")), plan),
+            "actions": self.action_head(head_state, plan),
             "plan_first_step": self.through_tokenizer(decode_plan, plan, training)[:, 0],
         }
 
@@ -287,6 +297,10 @@ class MAGE(keras.Model):
             + self.condition_weight * losses["condition_loss"]
             + phase_2 * (self.token_weight * losses["token_loss"] + self.action_weight * losses["action_loss"])
         )
+        if self.return_head:
+            error = returns[:, 0] - ops.cast(y_pred["first_return"], "float32")
+            losses["return_loss"] = expectile_loss(error, self.return_expectile)
+            total = total + self.return_weight * losses["return_loss"]
         for name, value in losses.items():
             self.trackers[name].update_state(value)
         self.trackers["perplexity"].update_state(y_pred["perplexity"])
@@ -393,12 +407,29 @@ class MAGE(keras.Model):
 
         Applies the stored normalisation, generates the plan coarse to fine
         (compiled per backend, see `keras_mage.models.compiled`) and clips to
-        the dataset's action bounds. `target_returns` default to the data's
-        high return quantile.
+        the dataset's action bounds. `target_returns` default to the return
+        head's estimate (`predict_returns`), or without a return head to the
+        data's high return quantile.
         """
         from keras_mage.models import compiled
 
         return compiled.predict_actions(self, observations, goals, target_returns, **sampling_options)
+
+    def predict_returns(self, observations, goals=None):
+        """Raw target returns (batch,) the return head estimates for raw states and goals.
+
+        Clipped to the data's return-to-go range; needs `return_head=True`.
+        `MAGEPolicy(return_update="estimated")` conditions every plan on it.
+        """
+        from keras_mage.models import acting
+
+        if not self.return_head:
+            raise ValueError(
+                "This model has no return head (trained with return_head=False, or saved before the option "
+                "existed): train one with `return_head=True`, or act with a constant target return "
+                "(`return_update=\"discounted\"`)."
+            )
+        return acting.estimated_returns(self, observations, goals)
 
     def policy(self, **options):
         """A `keras_mage.control.MAGEPolicy` acting with this model, e.g. `model.policy(replan_every=4)`."""

@@ -10,7 +10,8 @@ import pytest
 class RecordingAgent:
     """An agent whose plan for call n is n in column 0 and the chunk position in column 1."""
 
-    def __init__(self, chunk=1, action_dim=2, return_quantile=5.0):
+    def __init__(self, chunk=1, action_dim=2, return_quantile=5.0, return_head=False):
+        self.return_head = return_head
         self.action_chunk = chunk
         self.action_dim = action_dim
         self.data_statistics = {"return_quantile": return_quantile}
@@ -23,6 +24,10 @@ class RecordingAgent:
         plan[:, :, 0] = len(self.calls)
         plan[:, :, 1] = np.arange(self.action_chunk)
         return plan
+
+    def predict_returns(self, states, goals):
+        """A stand-in return head: the first state feature."""
+        return np.asarray(states, np.float32)[:, 0].copy()
 
 
 class BlinkingGoalEnv(gym.Env):
@@ -58,7 +63,7 @@ class BlinkingGoalEnv(gym.Env):
 
 @pytest.fixture
 def make_agent():
-    """`make_agent(chunk=1, action_dim=2, return_quantile=5.0)`: a `RecordingAgent`."""
+    """`make_agent(chunk=1, action_dim=2, return_quantile=5.0, return_head=False)`: a `RecordingAgent`."""
     return RecordingAgent
 
 

@@ -77,7 +77,7 @@ def test_fixed_target_ignores_rewards_until_the_episode_ends(make_agent):
     policy.act(batch_observation(2))
     policy.observe([1.0, 3.0])
     np.testing.assert_allclose(policy.target_returns, [1.5, 1.5])
-    with pytest.raises(ValueError, match=r"unknown return_update 'fixd'.*'decrement', 'discounted', 'fixed'"):
+    with pytest.raises(ValueError, match=r"unknown return_update 'fixd'.*'decrement', 'discounted', 'estimated', 'fixed'"):
         MAGEPolicy(agent, return_update="fixd")
 
 
@@ -90,6 +90,20 @@ def test_discounted_target_undoes_the_discount_and_stays_within_the_data(make_ag
     np.testing.assert_allclose(policy.target_returns, [1.0, 0.5])  # (R - r) / discount
     policy.observe([0.0, 0.0])
     np.testing.assert_allclose(policy.target_returns, [1.5, 1.0])  # 2.0 capped at return_max
+
+
+def test_estimated_target_is_the_return_heads_at_each_new_plan(make_agent):
+    agent = make_agent(chunk=2, return_head=True)
+    policy = MAGEPolicy(agent, replan_every=2)  # a return head makes "estimated" the default
+    assert policy.return_update == "estimated"
+    policy.act(batch_observation(2, value=0.0))  # states [achieved_goal, observation]: first feature = value
+    policy.observe([1.0, 0.0])  # rewards leave the estimate alone
+    policy.act(batch_observation(2, value=0.5))  # executes the chunk: no new plan, no new estimate
+    policy.act(batch_observation(2, value=2.0), rewards=[0.0, 0.0])
+    np.testing.assert_allclose([call["returns"] for call in agent.calls], [[0.0, 0.0], [2.0, 2.0]])
+    with pytest.raises(ValueError, match="needs a model with a return head"):
+        MAGEPolicy(make_agent(), return_update="estimated")
+    assert MAGEPolicy(make_agent()).return_update == "discounted"
 
 
 def test_user_target_return_and_reset_of_finished_envs_only(make_agent):

@@ -17,6 +17,7 @@ CASES = [
     (mage_layers.ConditionEmbedding, {"width": 8, "dropout_rate": 0.1, "hidden_width": 16, "hidden_layers": 2, "activation": "silu", "seed": 0}, (COND,)),
     (mage_layers.ConditionGuidedDecoder, {"width": 16, "output_dim": 3, "num_blocks": 1}, (X8, COND)),
     (mage_layers.ActionHead, {"width": 16, "action_dim": 2, "chunk": 2, "activation": "gelu"}, (COND, X8)),
+    (mage_layers.ReturnHead, {"width": 16, "activation": "gelu"}, (COND,)),
     (mage_layers.TransformerBlock, {"num_heads": 2}, (X8, rng.normal(size=(2, 6)).astype("float32"))),
     (
         mage_layers.NextScaleTransformer,

@@ -12,7 +12,7 @@ def first_conditions(batches, n=4):
 
 def test_fit_lowers_every_loss(trained_tiny):
     _, history = trained_tiny
-    for name in LOSS_NAMES:
+    for name in LOSS_NAMES + ("return_loss",):
         values = history.history[name]
         assert values[-1] < values[0], (name, values)
     assert np.isfinite(history.history["loss"]).all()
@@ -45,6 +45,23 @@ def test_predict_actions_shapes_bounds_and_guidance(trained_tiny, batches):
     np.testing.assert_allclose(model.predict_actions(states, goals, returns), actions, atol=1e-6)
 
 
+def test_return_head_estimates_first_returns_and_sets_the_default_target(trained_tiny, batches):
+    model, _ = trained_tiny
+    states, goals, returns = first_conditions(batches, n=64)
+    estimates = model.predict_returns(states, goals)
+    assert estimates.shape == (64,)
+    # The synthetic R_0 is drawn independently of the state: 32 steps can only learn its level (from ~0).
+    assert np.mean((estimates - returns) ** 2) < np.mean(returns**2) / 4
+    np.testing.assert_allclose(
+        model.predict_actions(states[:4], goals[:4]), model.predict_actions(states[:4], goals[:4], estimates[:4]),
+        atol=1e-6,
+    )
+    without = keras_mage.MAGE.from_preset("tiny", return_head=False)
+    assert "return_head" not in [layer.name for layer in without._flatten_layers()]
+    with pytest.raises(ValueError, match="no return head"):
+        without.predict_returns(states, goals)
+
+
 def test_saved_and_reloaded_model_generates_identically(trained_tiny, batches, tmp_path):
     model, _ = trained_tiny
     states, goals, returns = first_conditions(batches)
@@ -56,6 +73,7 @@ def test_saved_and_reloaded_model_generates_identically(trained_tiny, batches, t
     expected = keras.ops.convert_to_numpy(model.generate(condition)[0])
     actual = keras.ops.convert_to_numpy(restored.generate(condition)[0])
     np.testing.assert_array_equal(actual, expected)
+    np.testing.assert_allclose(restored.predict_returns(states, goals), model.predict_returns(states, goals), atol=1e-6)
     np.testing.assert_allclose(
         restored.predict_actions(states, goals, returns), model.predict_actions(states, goals, returns), atol=1e-6
     )
