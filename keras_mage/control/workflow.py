@@ -244,7 +244,14 @@ def policy_options(args, kind="mage"):
     """The `MAGEPolicy` keyword arguments that the common options set (BC predicts one action per step)."""
     if kind != "mage":
         return {"replan_every": 1}
-    return {"return_update": args.return_update, "replan_every": args.replan_every}
+    return {"return_update": return_rule(args), "replan_every": args.replan_every}
+
+
+def return_rule(args):
+    """The target-return rule MAGE acts with: `--return-update`, else the policy's default for the model."""
+    if args.return_update is not None:
+        return args.return_update
+    return "estimated" if model_config(args.preset, args.options)["return_head"] else "discounted"
 
 
 def evaluate_and_save(
@@ -290,7 +297,7 @@ def run_metadata(args, recipe):
         "backend": keras.backend.backend(),
         "preset": args.preset,
         "options": args.options,
-        "return_update": args.return_update,
+        "return_update": return_rule(args),
         "replan_every": args.replan_every,
         "train_steps": args.train_steps,
         "eval_episodes": args.eval_episodes,
