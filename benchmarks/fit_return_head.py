@@ -57,7 +57,7 @@ def main():
         goals.append(None if episode.goals is None else episode.goals[:-1])
         targets.append(returns_to_go(episode.rewards, model.discount) * model.reward_scale)
     states, goals = normalized_inputs(model, np.concatenate(states), None if goals[0] is None else np.concatenate(goals))
-    features = np.concatenate([states] + ([goals] if goals is not None else []), axis=-1)
+    features = keras.ops.convert_to_numpy(model.head_state(states, goals))  # the head's input, as in `fit`
     targets = np.concatenate(targets).astype("float32")[:, None]
 
     rng = np.random.default_rng(args.seed)

@@ -32,6 +32,17 @@ RETURN_UPDATES = {
 }
 
 
+def default_return_update(return_head):
+    """The rule a policy follows unless told: "estimated" for a model with a return head, else "discounted".
+
+    Example:
+
+    >>> default_return_update(return_head=False)
+    'discounted'
+    """
+    return "estimated" if return_head else "discounted"
+
+
 def check_replan_every(replan_every, action_chunk, fix="train with a larger `action_chunk`"):
     """Raises a ValueError naming `fix` unless 1 <= replan_every <= action_chunk (actions per plan).
 
@@ -72,7 +83,7 @@ class MAGEPolicy:
     ):
         has_estimate = bool(getattr(model, "return_head", False))
         if return_update is None:
-            return_update = "estimated" if has_estimate else "discounted"
+            return_update = default_return_update(has_estimate)
         if return_update not in RETURN_UPDATES:
             raise ValueError(f"unknown return_update {return_update!r}; use one of {sorted(RETURN_UPDATES)}.")
         if return_update == "estimated" and not has_estimate:

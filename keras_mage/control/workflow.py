@@ -18,7 +18,7 @@ import time
 from keras_mage.control.evaluation import NOT_IN_JSON, evaluate
 from keras_mage.control.files import write_json
 from keras_mage.control.plotting import plot_learning_curve, plot_trajectories
-from keras_mage.control.policy import RETURN_UPDATES, check_replan_every
+from keras_mage.control.policy import RETURN_UPDATES, check_replan_every, default_return_update
 
 FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the canonical dataset id
 AGENT_KINDS = ("mage", "bc")
@@ -251,7 +251,7 @@ def return_rule(args):
     """The target-return rule MAGE acts with: `--return-update`, else the policy's default for the model."""
     if args.return_update is not None:
         return args.return_update
-    return "estimated" if model_config(args.preset, args.options)["return_head"] else "discounted"
+    return default_return_update(model_config(args.preset, args.options)["return_head"])
 
 
 def evaluate_and_save(

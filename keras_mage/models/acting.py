@@ -62,8 +62,7 @@ def normalized_inputs(model, observations, goals=None):
 def estimated_returns(model, observations, goals=None):
     """The return head's R_0 (batch,) for raw states and goals, in reward units, clipped to the data's range."""
     states, goals = normalized_inputs(model, observations, goals)
-    features = np.concatenate([states] + ([goals] if goals is not None else []), axis=-1)
-    returns = model.return_estimator(ops.convert_to_tensor(features, model.compute_dtype))
+    returns = model.return_estimator(model.head_state(states, goals))
     returns = ops.convert_to_numpy(ops.cast(returns, "float32"))[:, 0] / statistics_constants(model)["reward_scale"]
     stats = model.data_statistics or {}
     low, high = stats.get("return_min"), stats.get("return_max")
