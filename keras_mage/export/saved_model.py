@@ -5,7 +5,12 @@ The SavedModel has two endpoints, both `(observation, goal, target_return)
 
 - `serve` (also `serving_default`): checks its inputs first (see
   `keras_mage.export.signature.validating`);
-- `act`: the bare function with a fixed `(None, size)` signature.
+- `act`: the bare function with a fixed `(None, size)` signature;
+
+and, for a model with a return head, `estimate_return`: `(observation, goal)
+-> target_return (batch, 1)`, the head's estimate in reward units, which is
+what `serve` takes under the default `estimated` acting rule
+(docs/acting.md).
 
 It loads with `tf.saved_model.load` alone (no keras, no keras_mage).
 `keras_mage.json` inside it holds the sizes, the default target return and
@@ -19,7 +24,7 @@ import keras
 
 from keras_mage.export import tensorflow_subprocess
 from keras_mage.export.atomic import staging_path
-from keras_mage.models.acting import make_raw_action_function, statistics_constants
+from keras_mage.models.acting import make_raw_action_function, make_raw_return_function, statistics_constants
 
 INFO_FILE = "keras_mage.json"
 
@@ -54,12 +59,17 @@ def _write(model, directory, options):
     archive = keras.export.ExportArchive()
     archive.track(model)
     jax_options = {"jax2tf_kwargs": {"native_serialization_platforms": ("cpu", "cuda")}}
+    backend_options = jax_options if keras.backend.backend() == "jax" else {}
     act = archive.add_endpoint(
-        "act",
-        make_raw_action_function(model, **options),
-        input_signature=signature.strict_signature(model),
-        **(jax_options if keras.backend.backend() == "jax" else {}),
+        "act", make_raw_action_function(model, **options), input_signature=signature.strict_signature(model), **backend_options
     )
+    if model.return_head:
+        archive.add_endpoint(
+            "estimate_return",
+            make_raw_return_function(model),
+            input_signature=signature.strict_signature(model)[:2],
+            **backend_options,
+        )
     serve = signature.validating(act, model)
     serve.get_concrete_function()
     archive.add_endpoint("serve", serve)
@@ -77,6 +87,7 @@ def export_info(model, options):
         "inputs": dict(zip(signature.INPUT_NAMES, signature.input_sizes(model))),
         "action_shape": [model.action_chunk, model.action_dim],
         "default_target_return": statistics_constants(model)["default_return"],
+        "estimate_return": bool(model.return_head),
         "dataset_id": (model.data_statistics or {}).get("dataset_id"),
         "traced_with_backend": keras.backend.backend(),
         **options,

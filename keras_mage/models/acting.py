@@ -37,10 +37,7 @@ def make_raw_action_function(model, temperature=0.0, top_k=None, guidance_scale=
     c = statistics_constants(model)
 
     def act(observations, goals, target_returns):
-        states = (ops.cast(observations, "float32") - c["state_mean"]) / c["state_std"]
-        normalised_goals = None
-        if model.goal_dim:
-            normalised_goals = (ops.cast(goals, "float32") - c["goal_mean"]) / c["goal_std"]
+        states, normalised_goals = _normalised(model, c, observations, goals)
         returns = ops.cast(target_returns, "float32") * c["reward_scale"]
         actions = model.act(states, normalised_goals, returns, temperature, top_k, guidance_scale)
         return ops.clip(ops.cast(actions, "float32"), c["action_low"], c["action_high"])
@@ -48,22 +45,53 @@ def make_raw_action_function(model, temperature=0.0, top_k=None, guidance_scale=
     return act
 
 
-def normalized_inputs(model, observations, goals=None):
-    """Raw states (batch, ds) and goals (batch, dg) as float32 numpy, normalised; goals None without goal_dim."""
+def make_raw_return_function(model):
+    """`f(observations, goals) -> target_returns (batch, 1)`: the return head's R_0 on raw values.
+
+    In the environment's reward units, clipped to the data's return-to-go
+    range: what `make_raw_action_function` takes as `target_returns` under
+    the `estimated` rule. Needs `model.return_head`.
+    """
     c = statistics_constants(model)
-    states = (np.asarray(observations, "float32").reshape(-1, model.state_dim) - c["state_mean"]) / c["state_std"]
+    stats = model.data_statistics or {}
+    low, high = stats.get("return_min"), stats.get("return_max")
+
+    def estimate(observations, goals):
+        states, normalised_goals = _normalised(model, c, observations, goals)
+        returns = ops.cast(model.return_estimator(model.head_state(states, normalised_goals)), "float32")
+        returns = returns / c["reward_scale"]
+        returns = returns if low is None else ops.maximum(returns, low)
+        return returns if high is None else ops.minimum(returns, high)
+
+    return estimate
+
+
+def _normalised(model, c, observations, goals):
+    states = (ops.cast(observations, "float32") - c["state_mean"]) / c["state_std"]
+    if not model.goal_dim:
+        return states, None
+    return states, (ops.cast(goals, "float32") - c["goal_mean"]) / c["goal_std"]
+
+
+def raw_inputs(model, observations, goals=None):
+    """Raw states (batch, ds) and goals (batch, dg) as float32 numpy, checked; goals None without goal_dim."""
+    states = np.asarray(observations, "float32").reshape(-1, model.state_dim)
     if not model.goal_dim:
         return states, None
     if goals is None:
         raise ValueError(f"This model is goal-conditioned: pass goals of size {model.goal_dim}.")
-    return states, (np.asarray(goals, "float32").reshape(len(states), -1) - c["goal_mean"]) / c["goal_std"]
+    return states, np.asarray(goals, "float32").reshape(len(states), -1)
+
+
+def normalized_inputs(model, observations, goals=None):
+    """`raw_inputs` normalised with the model's data statistics."""
+    c = statistics_constants(model)
+    states, goals = raw_inputs(model, observations, goals)
+    states = (states - c["state_mean"]) / c["state_std"]
+    return states, None if goals is None else (goals - c["goal_mean"]) / c["goal_std"]
 
 
 def estimated_returns(model, observations, goals=None):
     """The return head's R_0 (batch,) for raw states and goals, in reward units, clipped to the data's range."""
-    states, goals = normalized_inputs(model, observations, goals)
-    returns = model.return_estimator(model.head_state(states, goals))
-    returns = ops.convert_to_numpy(ops.cast(returns, "float32"))[:, 0] / statistics_constants(model)["reward_scale"]
-    stats = model.data_statistics or {}
-    low, high = stats.get("return_min"), stats.get("return_max")
-    return np.clip(returns, -np.inf if low is None else low, np.inf if high is None else high).astype("float32")
+    returns = make_raw_return_function(model)(*raw_inputs(model, observations, goals))
+    return ops.convert_to_numpy(returns)[:, 0].astype("float32")

@@ -6,11 +6,11 @@ import pytest
 STATE_DIM, ACTION_DIM, GOAL_DIM, HORIZON = 4, 2, 2, 8
 
 
-def build_policy(goal_dim=GOAL_DIM):
+def build_policy(goal_dim=GOAL_DIM, **options):
     """A built tiny MAGE with non-trivial data statistics (so normalisation is exercised)."""
     import keras_mage
 
-    model = keras_mage.MAGE.from_preset("tiny", seed=0)
+    model = keras_mage.MAGE.from_preset("tiny", seed=0, **options)
     shapes = {
         "observations": (None, HORIZON, STATE_DIM),
         "returns": (None, HORIZON, 1),
@@ -28,6 +28,8 @@ def build_policy(goal_dim=GOAL_DIM):
         "reward_scale": 0.5,
         "discount": 0.99,
         "return_quantile": 3.0,
+        "return_min": 0.0,
+        "return_max": 4.0,
         "action_low": [-0.5, -1.0],
         "action_high": [0.5, 1.0],
         "dataset_id": "toy/goal-v0",
@@ -67,7 +69,8 @@ def expected(policy, inputs):
 
 @pytest.fixture
 def goal_free_policy():
-    return build_policy(goal_dim=0)
+    """Without goals and without a return head."""
+    return build_policy(goal_dim=0, return_head=False)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ policy = tf.saved_model.load(sys.argv[1])
 x = dict(np.load(sys.argv[2]))
 out = {f"serve_{b}": policy.serve(x["observation"][:b], x["goal"][:b], x["target_return"][:b]).numpy() for b in (1, 5)}
 out["serving_default"] = policy.signatures["serving_default"](**{k: tf.constant(v) for k, v in x.items()})["output_0"].numpy()
+out["estimate_return"] = policy.estimate_return(x["observation"], x["goal"]).numpy()
 np.savez(sys.argv[3], **out)
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("keras", "keras_mage"))))
 """
@@ -50,7 +51,7 @@ def served(exported):
     return tf.saved_model.load(exported)
 
 
-def test_served_by_tensorflow_alone_matches_predict_actions(policy, inputs, exported, expected, tmp_path):
+def test_served_by_tensorflow_alone_matches_predict_actions_and_returns(policy, inputs, exported, expected, tmp_path):
     np.savez(tmp_path / "inputs.npz", **inputs)
     packages = site_packages_without_keras(tmp_path / "site")
     command = [sys.executable, "-S", "-c", SERVE_WITH_TENSORFLOW_ONLY, exported, "inputs.npz", "out.npz"]
@@ -63,6 +64,9 @@ def test_served_by_tensorflow_alone_matches_predict_actions(policy, inputs, expo
     np.testing.assert_allclose(served["serve_5"], expected, atol=1e-4)
     np.testing.assert_allclose(served["serve_1"], expected[:1], atol=1e-4)
     np.testing.assert_allclose(served["serving_default"], expected, atol=1e-4)
+    estimates = policy.predict_returns(inputs["observation"], inputs["goal"])
+    assert served["estimate_return"].shape == (5, 1)
+    np.testing.assert_allclose(served["estimate_return"][:, 0], estimates, atol=1e-5)
 
 
 def test_export_layout_and_info(policy, exported):
@@ -73,6 +77,7 @@ def test_export_layout_and_info(policy, exported):
     assert info["inputs"] == {"observation": 4, "goal": 2, "target_return": 1}
     assert info["action_shape"] == [policy.action_chunk, 2]
     assert info["default_target_return"] == 3.0 and info["dataset_id"] == "toy/goal-v0"
+    assert info["estimate_return"] is True  # `tiny` has a return head
 
 
 @pytest.mark.parametrize(
@@ -105,6 +110,10 @@ def test_unbuilt_model_is_refused(tmp_path):
 
 @pytest.mark.slow
 def test_goal_free_model_keeps_an_empty_goal_input(goal_free_policy, goal_free_inputs, reference_actions, tmp_path):
-    served = tf.saved_model.load(export_saved_model(goal_free_policy, tmp_path / "policy"))
+    path = export_saved_model(goal_free_policy, tmp_path / "policy")
+    served = tf.saved_model.load(path)
     expected = reference_actions(goal_free_policy, goal_free_inputs)
     np.testing.assert_allclose(served.serve(**goal_free_inputs).numpy(), expected, atol=1e-4)
+    with open(os.path.join(path, "keras_mage.json")) as f:
+        assert json.load(f)["estimate_return"] is False
+    assert not hasattr(served, "estimate_return")  # no return head, no endpoint
