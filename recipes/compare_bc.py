@@ -28,6 +28,8 @@ from keras_mage.control.files import write_json
 
 DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
 SCORES = ("success_rate", "normalized_score", "mean_return")
+# Settings added after runs were made, with the value those runs had, so they are still reused.
+ADDED_SETTINGS = {"guidance_scale": 1.0}
 
 
 def summarise(per_seed):
@@ -80,6 +82,7 @@ def _read_json(path):
 
 
 def _check_same_settings(run_dir, what, stored, settings):
+    stored = {**ADDED_SETTINGS, **stored}
     differing = sorted(key for key in settings if stored.get(key) != settings[key])
     if differing:
         changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)

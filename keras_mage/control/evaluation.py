@@ -93,6 +93,7 @@ def evaluate(
     results["max_episode_steps"] = max_episode_steps
     results["return_update"] = getattr(policy, "return_update", None)
     results["replan_every"] = getattr(policy, "replan_every", None)
+    results["guidance_scale"] = getattr(policy, "sampling", {}).get("guidance_scale")
     results["env_spec"] = _spec_json(spec)
     if output_path is not None:
         write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})

@@ -45,6 +45,10 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
         "--replan-every", type=int, default=1,
         help="acting: generate a new plan every n steps (n <= the model's action_chunk, e.g. --set action_chunk=4)",
     )
+    parser.add_argument(
+        "--guidance-scale", type=float, default=1.0,
+        help="acting: classifier-free guidance scale of MAGE's plan (1: the conditional plan alone)",
+    )
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
     parser.add_argument(
         "--max-episode-steps", type=int, default=None,
@@ -96,6 +100,8 @@ def parse_arguments(parser, argv=None):
     for name in ("train_steps", "eval_episodes", "dataset_steps", "num_envs", "replan_every"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
+    if not args.guidance_scale >= 0.0:  # also refuses nan
+        parser.error(f"--guidance-scale must be a number >= 0, got {args.guidance_scale}.")
     try:
         args.options = parse_options(args.options)
         if _is_saved_agent(args.preset):
@@ -244,7 +250,7 @@ def policy_options(args, kind="mage"):
     """The `MAGEPolicy` keyword arguments that the common options set (BC predicts one action per step)."""
     if kind != "mage":
         return {"replan_every": 1}
-    return {"return_update": return_rule(args), "replan_every": args.replan_every}
+    return {"return_update": return_rule(args), "replan_every": args.replan_every, "guidance_scale": args.guidance_scale}
 
 
 def return_rule(args):
@@ -299,6 +305,7 @@ def run_metadata(args, recipe):
         "options": args.options,
         "return_update": return_rule(args),
         "replan_every": args.replan_every,
+        "guidance_scale": args.guidance_scale,
         "train_steps": args.train_steps,
         "eval_episodes": args.eval_episodes,
         "seed": args.seed,

@@ -32,12 +32,13 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     output = tmp_path / "run"
     recipe("pointmaze")["main"](
         TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed",
-                "--set", "action_chunk=2", "--replan-every", "2"]
+                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5"]
     )
     metrics = json.loads((output / "metrics.json").read_text())
-    assert metrics["return_update"] == "fixed" and metrics["replan_every"] == 2
+    assert metrics["return_update"] == "fixed" and metrics["replan_every"] == 2 and metrics["guidance_scale"] == 1.5
     evaluation = json.loads((output / "umaze" / "evaluation.json").read_text())
     assert evaluation["return_update"] == "fixed" and evaluation["replan_every"] == 2
+    assert evaluation["guidance_scale"] == 1.5
     assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
     assert metrics["options"] == {"head_width": 16, "action_chunk": 2}
     assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
@@ -92,6 +93,10 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
         raise AssertionError("a finished run was trained again")
 
     monkeypatch.setattr(workflow, "train_agent", no_training)
+    report = json.loads((mage_run / "report.json").read_text())
+    del report["settings"]["guidance_scale"]  # as a run made before the option was
+    (mage_run / "report.json").write_text(json.dumps(report))
+    del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"]["guidance_scale"]
     recipe("compare_bc")["main"](arguments)  # resumes: both runs are reused
     comparison = json.loads((output / "comparison.json").read_text())
     assert comparison["per_maze"] == first["per_maze"]
@@ -148,6 +153,7 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
         ),
         (["--preset", "{tmp_path}", "--set", "head_width=16"], "Unknown preset"),  # a folder that holds no agent
         (["--replan-every", "4"], "add --set action_chunk=4"),
+        (["--guidance-scale", "nan"], "--guidance-scale must be a number >= 0, got nan"),
         (["--preset", "{tmp_path}/agent", "--replan-every", "2"], "pass an agent trained with a larger action_chunk"),
     ],
 )
