@@ -61,7 +61,10 @@ def _write(model, directory, options):
     jax_options = {"jax2tf_kwargs": {"native_serialization_platforms": ("cpu", "cuda")}}
     backend_options = jax_options if keras.backend.backend() == "jax" else {}
     act = archive.add_endpoint(
-        "act", make_raw_action_function(model, **options), input_signature=signature.strict_signature(model), **backend_options
+        "act",
+        make_raw_action_function(model, **options),
+        input_signature=signature.strict_signature(model),
+        **backend_options,
     )
     if model.return_head:
         archive.add_endpoint(

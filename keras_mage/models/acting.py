@@ -84,11 +84,9 @@ def raw_inputs(model, observations, goals=None):
 
 
 def normalized_inputs(model, observations, goals=None):
-    """`raw_inputs` normalised with the model's data statistics."""
-    c = statistics_constants(model)
-    states, goals = raw_inputs(model, observations, goals)
-    states = (states - c["state_mean"]) / c["state_std"]
-    return states, None if goals is None else (goals - c["goal_mean"]) / c["goal_std"]
+    """`raw_inputs` normalised with the model's data statistics, as float32 numpy."""
+    normalised = _normalised(model, statistics_constants(model), *raw_inputs(model, observations, goals))
+    return tuple(None if x is None else ops.convert_to_numpy(x) for x in normalised)
 
 
 def estimated_returns(model, observations, goals=None):
