@@ -5,12 +5,15 @@ For each maze and seed, trains both agents on the regenerated PointMaze data
 writes `comparison.json`: per-seed scores and, per maze and agent, the mean
 and standard error over seeds of the success rate and normalised score.
 
-Each finished run leaves `<maze>/<agent>_seed<k>/report.json`; a rerun with the
-same output directory and settings reuses it instead of training again, so an
-interrupted comparison resumes, and seeds run as separate processes (say one per
-GPU job) are summarised by a last run over all of them. A MAGE run cut off
-mid-training resumes from its last epoch checkpoint (`<run>/checkpoint`, 20
-epochs per run, removed once the run is finished).
+Each finished run leaves `<maze>/<agent>_seed<k>/report.json` and the trained
+agent (MAGE: the `agent` directory; BC: `model.keras`), which
+`benchmarks/acting_options.py` evaluates again. A rerun with the same output
+directory and settings reuses a finished run instead of training it again, so
+an interrupted comparison resumes, and seeds run as separate processes (say
+one per GPU job) are summarised by a last run over all of them. A MAGE run cut
+off mid-training resumes from its last epoch checkpoint (`<run>/checkpoint`,
+20 epochs per run, removed once the run is finished). `--agents bc` trains
+only the baseline.
 
 Example:
 
@@ -24,7 +27,7 @@ import shutil
 import numpy as np
 
 from keras_mage.control import workflow
-from keras_mage.control.files import write_json
+from keras_mage.control.files import save_model, write_json
 
 DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
 SCORES = ("success_rate", "normalized_score", "mean_return")
@@ -112,8 +115,10 @@ def run_once(args, kind, dataset_id, seed, run_dir):
         episodes=args.eval_episodes, seed=seed, num_envs=args.num_envs, save=False,
         max_episode_steps=args.max_episode_steps, policy_options=workflow.policy_options(args, kind),
     )
-    if kind == "mage":  # kept so the runs can be evaluated again (other acting options)
+    if kind == "mage":  # both kept so the runs can be evaluated again (other acting options, other episodes)
         report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))
+    else:
+        report["keras_file"] = save_model(model, os.path.join(run_dir, "model.keras"))
     report["settings"] = settings
     report["resumed_after_epochs"] = resumed_after  # train_seconds counts only the epochs trained here
     write_json(os.path.join(run_dir, "report.json"), report)
@@ -128,6 +133,8 @@ def main(argv=None):
     parser.add_argument("--maze", nargs="+", default=["medium", "large"], choices=["umaze", "medium", "large"])
     parser.add_argument("--dataset", nargs="+", default=None, help="Minari ids instead of generated PointMaze data")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds")
+    parser.add_argument("--agents", nargs="+", default=list(workflow.AGENT_KINDS), choices=workflow.AGENT_KINDS,
+                        help="which agents to train (default: both)")
     args = workflow.parse_arguments(parser, argv)
     output_dir = args.output_dir or os.path.join("outputs", "compare_bc")
     if args.dataset:
@@ -137,9 +144,9 @@ def main(argv=None):
     comparison = workflow.run_metadata(args, "compare_bc")
     comparison.update(seeds=args.seeds, per_maze={})
     for name, dataset_id in datasets.items():
-        runs = {kind: [] for kind in workflow.AGENT_KINDS}
+        runs = {kind: [] for kind in args.agents}
         for seed in args.seeds:
-            for kind in workflow.AGENT_KINDS:
+            for kind in args.agents:
                 print(f"{name}: {kind} (seed {seed}) ...", flush=True)
                 report = run_once(args, kind, dataset_id, seed, os.path.join(output_dir, name, f"{kind}_seed{seed}"))
                 runs[kind].append(report)

@@ -46,6 +46,13 @@ def write_json(path, value):
             file.write("\n")
 
 
+def save_model(model, path):
+    """Saves a Keras model to the `.keras` file `path` atomically; returns `path`."""
+    with atomic_path(path) as temporary:
+        model.save(temporary)
+    return path
+
+
 def _jsonable(value):
     if hasattr(value, "tolist"):
         return value.tolist()

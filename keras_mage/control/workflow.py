@@ -16,7 +16,7 @@ import os
 import time
 
 from keras_mage.control.evaluation import NOT_IN_JSON, evaluate
-from keras_mage.control.files import write_json
+from keras_mage.control.files import save_model, write_json
 from keras_mage.control.plotting import plot_learning_curve, plot_trajectories
 from keras_mage.control.policy import RETURN_UPDATES, check_replan_every, default_return_update
 
@@ -280,8 +280,7 @@ def evaluate_and_save(
     report["trajectory_plot"] = plot_trajectories(results, os.path.join(output_dir, "trajectories.png"))
     report["learning_curve"] = plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png"))
     if save:
-        report["keras_file"] = os.path.join(output_dir, "model.keras")
-        model.save(report["keras_file"])
+        report["keras_file"] = save_model(model, os.path.join(output_dir, "model.keras"))
         if hasattr(model, "save_to_preset"):
             report["agent_dir"] = model.save_to_preset(os.path.join(output_dir, "agent"))
             report["saved_model"] = export_saved_model_if_available(model, os.path.join(output_dir, "saved_model"))

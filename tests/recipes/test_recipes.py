@@ -62,6 +62,8 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
 
 @pytest.mark.slow
 def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
+    import keras
+
     import keras_mage
     from keras_mage.control import workflow
     from keras_mage.models.checkpoint import EpochCheckpoint
@@ -113,6 +115,20 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     assert comparison["return_update"] == "estimated"  # tiny trains a return head
     agent = keras_mage.MAGE.from_preset(umaze["mage"]["per_seed"][0]["agent_dir"])  # kept for re-evaluation
     assert agent.data_statistics["dataset_id"] == umaze["dataset_id"]
+    baseline = keras.saving.load_model(umaze["bc"]["per_seed"][0]["keras_file"])  # so is the baseline
+    assert baseline.data_statistics["dataset_id"] == umaze["dataset_id"]
+    assert baseline.predict_actions(np.zeros((3, agent.state_dim)), np.zeros((3, agent.goal_dim))).shape == (3, 1, 2)
+
+
+@pytest.mark.slow
+def test_compare_bc_trains_only_the_agents_asked_for(minari_root, tmp_path):
+    output = tmp_path / "compare"
+    arguments = TINY + ["--maze", "umaze", "--seeds", "1", "--agents", "bc", "--output-dir", str(output)]
+    recipe("compare_bc")["main"](arguments)
+    comparison = json.loads((output / "comparison.json").read_text())
+    assert set(comparison["per_maze"]["umaze"]) == {"dataset_id", "bc"}
+    assert not (output / "umaze" / "mage_seed1").exists()
+    assert (output / "umaze" / "bc_seed1" / "model.keras").is_file()
 
 
 def test_compare_summary_is_mean_and_standard_error():
