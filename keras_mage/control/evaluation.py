@@ -16,7 +16,7 @@ Example:
 
 import numpy as np
 
-from keras_mage.control.environments import resolve_environment
+from keras_mage.control.environments import remove_maze_file, resolve_environment
 from keras_mage.control.files import write_json
 from keras_mage.control.policy import MAGEPolicy
 from keras_mage.progress import progress_bar
@@ -63,9 +63,11 @@ def evaluate(
     policy = _as_policy(agent, policy_options or {}, seed)
     target = resolve_environment(_default_env(agent) if env is None else env, ref_scores)
     num_envs = min(num_envs, episodes)
-    make_env = target.make_env
-    if max_episode_steps is not None:
-        make_env = lambda: gym.wrappers.TimeLimit(target.make_env(), max_episode_steps)  # noqa: E731
+
+    def make_env():
+        env = remove_maze_file(target.make_env())
+        return env if max_episode_steps is None else gym.wrappers.TimeLimit(env, max_episode_steps)
+
     envs = gym.vector.SyncVectorEnv(
         [make_env for _ in range(num_envs)], autoreset_mode=gym.vector.AutoresetMode.DISABLED
     )

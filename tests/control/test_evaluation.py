@@ -77,3 +77,17 @@ def test_clear_errors(make_agent, blinking_env):
         evaluate(make_agent(), episodes=1)
     with pytest.raises(ValueError, match="not on this machine"):
         evaluate(make_agent(), "keras_mage/pointmaze/nowhere-v0", episodes=1)
+
+
+def test_maze_envs_leave_no_model_file_behind(make_agent, tmp_path, monkeypatch):
+    import tempfile
+
+    import gymnasium as gym
+    import gymnasium_robotics
+
+    gym.register_envs(gymnasium_robotics)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the maze envs write their MJCF files
+    results = evaluate(make_agent(), lambda: gym.make("PointMaze_UMaze-v3"), episodes=2, num_envs=2,
+                       max_episode_steps=5, progress=False)
+    assert results["per_episode"]["length"] == [5, 5]  # the envs still run
+    assert list(tmp_path.glob("*.xml")) == []
