@@ -34,21 +34,21 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="first episode seed (default: the agent's seed)")
     args = parser.parse_args()
 
-    import keras
     import numpy as np
 
     import keras_mage
     from keras_mage.control import evaluate, workflow
     from keras_mage.control.policy import RETURN_UPDATES
 
-    agents = {path: _load(path, keras, keras_mage) for path in args.agents}
+    agents = {path: _load(path) for path in args.agents}
     models = {path: model for path, model in agents.items() if isinstance(model, keras_mage.MAGE)}
     baselines = {path: model for path, model in agents.items() if path not in models}
     estimates = all(model.return_head for model in models.values())
     rules = [rule for rule in RETURN_UPDATES if estimates or rule != "estimated"]
     option_sets = args.options or [{"return_update": rule} for rule in rules]
-    runs = [(models, options) for options in option_sets] + [(baselines, workflow.policy_options(None, "bc"))]
-    for group, options in runs:
+    runs = [("MAGE", models, options) for options in option_sets]
+    runs.append(("baseline", baselines, workflow.policy_options(None, "bc")))
+    for kind, group, options in runs:
         if not group:
             continue
         rows = []
@@ -60,16 +60,20 @@ def main():
             print(f"{path} {json.dumps(options)}: success {rows[-1][0]:.2f}  normalised {rows[-1][1]:.3f}  "
                   f"return {rows[-1][2]:.1f}", flush=True)
         success, normalised, returns = np.mean(rows, axis=0)
-        kind = "MAGE" if group is models else "baseline"
         print(f"mean over {len(group)} {kind} agent(s), {args.episodes} episodes each, {json.dumps(options)}: "
               f"success {success:.3f}  normalised {normalised:.3f}  return {returns:.1f}", flush=True)
 
 
-def _load(path, keras, keras_mage):
+def _load(path):
     """A saved agent: MAGE's agent directory, or a `.keras` file (MAGE or a baseline)."""
+    import keras
+
+    import keras_mage
+
     if path.endswith(".keras"):
         return keras.saving.load_model(path)
     return keras_mage.MAGE.from_preset(path)
+
 
 if __name__ == "__main__":
     main()

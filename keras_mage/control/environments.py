@@ -14,7 +14,6 @@ Example:
 """
 
 import dataclasses
-import os
 from collections.abc import Callable
 
 
@@ -58,19 +57,6 @@ def _target(env):
         f"Cannot evaluate in a {type(env).__name__}: pass a Minari dataset id, a MinariDataset, "
         "a keras_mage.data.EpisodeDataset or a zero-argument env factory (e.g. lambda: gymnasium.make(...))."
     )
-
-
-def remove_maze_file(env):
-    """Deletes the MJCF file a Gymnasium-Robotics maze env writes to the temp folder; returns `env`.
-
-    The maze envs build their model from a file they write next to the temp
-    folder and never remove (one per env made); once built they do not read
-    it again. Envs that wrote no such file are returned unchanged.
-    """
-    path = getattr(env.unwrapped, "tmp_xml_file_path", None)
-    if path and os.path.exists(path):
-        os.remove(path)
-    return env
 
 
 def _load_local_minari(dataset_id):

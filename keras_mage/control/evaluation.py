@@ -16,9 +16,10 @@ Example:
 
 import numpy as np
 
-from keras_mage.control.environments import remove_maze_file, resolve_environment
+from keras_mage.control.environments import resolve_environment
 from keras_mage.control.files import write_json
 from keras_mage.control.policy import MAGEPolicy
+from keras_mage.maze_envs import remove_maze_file
 from keras_mage.progress import progress_bar
 
 # Result keys kept out of the JSON file (arrays per step, long env specs).

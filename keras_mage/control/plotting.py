@@ -30,10 +30,10 @@ def maze_of(env=None, env_spec=None):
         if env_spec is None:
             raise ValueError("pass the env (or results holding `env_spec`) to draw the maze.")
         import gymnasium as gym
-        import gymnasium_robotics
 
-        gym.register_envs(gymnasium_robotics)
-        env = gym.make(gym.envs.registration.EnvSpec.from_json(env_spec))
+        from keras_mage import maze_envs
+
+        env = maze_envs.make(gym.envs.registration.EnvSpec.from_json(env_spec))
     maze = getattr(env.unwrapped, "maze", None)
     if maze is None:
         raise ValueError(f"{env.spec.id if env.spec else env} has no maze (env.unwrapped.maze) to draw.")

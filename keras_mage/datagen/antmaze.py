@@ -22,6 +22,7 @@ import gymnasium as gym
 import gymnasium_robotics
 import numpy as np
 
+from keras_mage import maze_envs
 from keras_mage.datagen.ant_policy import load_ant_policy
 from keras_mage.datagen.maze_planner import MazePlanner
 from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
@@ -68,7 +69,7 @@ def make_antmaze_env(variant):
     """The data-collection env of ``variant`` (27-dim observation, no contact forces)."""
     env_id, maze_map = ANTMAZE_VARIANTS[variant]
     kwargs = {} if maze_map is None else {"maze_map": maze_map}
-    return gym.make(env_id, continuing_task=True, reset_target=False,
+    return maze_envs.make(env_id, continuing_task=True, reset_target=False,
                     include_cfrc_ext_in_observation=False,
                     max_episode_steps=MAX_EPISODE_STEPS[_maze_size(variant)], **kwargs)
 
@@ -227,7 +228,7 @@ def generate_antmaze(variant, policy_path=None, steps=1_000_000, seed=123, datas
     log.info("%s: collected %d steps in %.0f s", variant, steps, time.time() - start)
     env = make_antmaze_env(variant)
     eval_spec = antmaze_eval_spec(variant)
-    expert_env = gym.make(eval_spec)
+    expert_env = maze_envs.make(eval_spec)
     expert = AntMazeController(expert_env, policy, np.random.default_rng(seed))
     write_minari_dataset(
         dataset_id, episodes, env.spec, eval_spec, expert,

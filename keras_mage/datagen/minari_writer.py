@@ -16,13 +16,14 @@ import itertools
 import shutil
 import uuid
 
-import gymnasium as gym
 import minari
 from minari.dataset.minari_dataset import parse_dataset_id
 from minari.dataset.minari_storage import MinariStorage
 from minari.namespace import create_namespace, list_local_namespaces
 from minari.storage.datasets_root_dir import get_dataset_path
 from minari.utils import RandomPolicy, get_average_reference_score
+
+from keras_mage import maze_envs
 
 AUTHOR = "keras_mage (regenerated data)"
 AUTHOR_EMAIL = "https://github.com/keras-team/keras_mage"
@@ -37,10 +38,10 @@ def reference_scores(eval_env_spec, expert_policy, episodes):
         >>> reference_scores(spec, controller, episodes=2)  # doctest: +SKIP
         (0.0, 151.5)
     """
-    env = gym.make(eval_env_spec)
+    env = maze_envs.make(eval_env_spec)
     ref_min = get_average_reference_score(env, RandomPolicy(env), episodes)
     env.close()
-    env = gym.make(eval_env_spec)
+    env = maze_envs.make(eval_env_spec)
     ref_max = get_average_reference_score(env, expert_policy, episodes)
     env.close()
     return ref_min, ref_max
@@ -75,7 +76,7 @@ def write_minari_dataset(dataset_id, episodes, env_spec, eval_env_spec, expert_p
     staging = get_dataset_path(f".keras_mage_staging-{uuid.uuid4().hex}")
     try:
         if observation_space is None or action_space is None:
-            probe = gym.make(env_spec)
+            probe = maze_envs.make(env_spec)
             observation_space, action_space = probe.observation_space, probe.action_space
             probe.close()
         staging.mkdir(parents=True)

@@ -16,6 +16,7 @@ import gymnasium as gym
 import gymnasium_robotics
 import numpy as np
 
+from keras_mage import maze_envs
 from keras_mage.datagen.maze_planner import MazePlanner
 from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
 from keras_mage.datagen.recording import CONTINUE, collect_episodes, maze_infos
@@ -114,11 +115,11 @@ def generate_pointmaze(maze, steps=1_000_000, seed=123, dataset_id=None,
     _check_maze(maze)
     dataset_id = dataset_id or f"keras_mage/pointmaze/{maze}-v0"
     check_new_dataset_id(dataset_id)  # fail before collecting, not after
-    env = gym.make(POINTMAZE_ENVS[maze], continuing_task=True, reset_target=True,
+    env = maze_envs.make(POINTMAZE_ENVS[maze], continuing_task=True, reset_target=True,
                    max_episode_steps=max(steps, 1_000_000))
     controller = PointMazeController(env, np.random.default_rng(seed), noise=ACTION_NOISE)
     eval_spec = pointmaze_eval_spec(maze)
-    expert_env = gym.make(eval_spec)
+    expert_env = maze_envs.make(eval_spec)
     expert = PointMazeController(expert_env, np.random.default_rng(seed))
     with progress_bar(total=steps, desc=dataset_id, unit="step", disable=not progress) as bar:
         episodes = collect_episodes(
