@@ -5,13 +5,20 @@
 #   2. on the GPU machine, with .whl/ carried along, one of:
 #      bash benchmarks/gpu_check.sh run       ms per training step (preset base, batch 256) and act
 #                                             latency, for JAX and PyTorch
-#      bash benchmarks/gpu_check.sh compare   recipes/compare_bc.py for PRESET (default base) on the
-#                                             MAZES (medium large), SEEDS (0 1 2) as parallel JAX
-#                                             processes, STEPS (6000) steps, EPISODES (50) episodes;
-#                                             data regenerated (DATA_STEPS, 200000) into outputs/minari.
+#      bash benchmarks/gpu_check.sh compare   recipes/compare_bc.py for PRESET (default base) on each
+#                                             of MAZES (medium large) and SEEDS (0 1 2), one JAX process
+#                                             after another (six side by side stalled an H100), STEPS
+#                                             (2400) steps, EPISODES (50) episodes; data regenerated
+#                                             (DATA_STEPS, 200000) into outputs/minari.
+#                                             HELDOUT: MAGEPolicy option sets (JSON, no spaces) to score
+#                                             each run's MAGE and BC on held-out episodes (seed 1000);
+#                                             LIMIT: seconds after which unfinished runs are stopped;
+#                                             AGENTS: run folders (e.g. "large/mage_seed0 large/bc_seed0")
+#                                             to bring back as $OUT/agents.tar.part-* (cat, then untar).
 #      Arguments after `compare` go to compare_bc.py (e.g. --set action_chunk=4 --replan-every 4).
 #      Finished runs are kept in RESULTS (outputs/compare_<preset>) and reused, so a run cut off by a
-#      time limit goes on where it stopped when started again; comparison.json and logs go to $OUT.
+#      time limit goes on where it stopped when started again; comparison.json, logs and plots go to
+#      $OUT/results.tgz.
 # PRESET=tiny BATCH=32 PY=3.11 smoke-test it on a CPU machine without TensorFlow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,25 +69,40 @@ case "$mode" in
     done ;;
   compare)
     install
-    MAZES=${MAZES:-medium large} SEEDS=${SEEDS:-0 1 2} STEPS=${STEPS:-6000} EPISODES=${EPISODES:-50}
+    MAZES=${MAZES:-medium large} SEEDS=${SEEDS:-0 1 2} STEPS=${STEPS:-2400} EPISODES=${EPISODES:-50}
     DATA_STEPS=${DATA_STEPS:-200000} RESULTS=${RESULTS:-outputs/compare_$PRESET}
+    LIMIT=${LIMIT:-0} HELDOUT=${HELDOUT:-} AGENTS=${AGENTS:-}
     export PYTHONPATH="$PWD:/tmp/site" KERAS_BACKEND=jax MINARI_DATASETS_PATH=$PWD/outputs/minari
-    export XLA_PYTHON_CLIENT_PREALLOCATE=false  # the seeds' processes share the GPU
     mkdir -p "$RESULTS"
+    deadline=$((SECONDS + LIMIT))
+    left() { if [ "$LIMIT" = 0 ]; then echo 0; else echo $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)); fi; }
     for maze in $MAZES; do  # data first, one process per maze (a no-op once generated)
       python3 -c "from keras_mage.control.workflow import pointmaze_dataset as d; d('$maze', $DATA_STEPS)" &
     done
     wait
-    options=(--maze $MAZES --preset "$PRESET" --train-steps "$STEPS" --eval-episodes "$EPISODES"
+    options=(--preset "$PRESET" --train-steps "$STEPS" --eval-episodes "$EPISODES" --num-envs "$EPISODES"
       --dataset-steps "$DATA_STEPS" --output-dir "$RESULTS" "$@")
-    for seed in $SEEDS; do
-      python3 recipes/compare_bc.py "${options[@]}" --seeds "$seed" > "$RESULTS/seed$seed.log" 2>&1 &
+    job() {  # maze seed: MAGE and BC, then both on held-out episodes under each HELDOUT option set
+      timeout "$(left)" python3 recipes/compare_bc.py "${options[@]}" --maze "$1" --seeds "$2" || return
+      [ -z "$HELDOUT" ] && return
+      timeout "$(left)" python3 benchmarks/acting_options.py "$RESULTS/$1/mage_seed$2/agent" \
+        "$RESULTS/$1/bc_seed$2/model.keras" --seed 1000 --episodes "$EPISODES" --num-envs "$EPISODES" --options $HELDOUT
+    }
+    finished=1
+    for maze in $MAZES; do
+      for seed in $SEEDS; do  # a failed or cut-off run shows in its log
+        job "$maze" "$seed" 2>&1 | tee "$RESULTS/${maze}_seed$seed.log" | grep -v '^Epoch\|/step' || finished=0
+      done
     done
-    wait  # a seed that failed shows in its log; the run below then trains what it left
-    python3 recipes/compare_bc.py "${options[@]}" --seeds $SEEDS  # finished runs reused: summarises
-    if [ -n "${OUT:-}" ]; then
-      (cd "$RESULTS" && find . -name '*.log' -o -name '*.json' -o -name trajectories.png | grep -v /agent/ |
-        xargs cp --parents -t "$OUT")
+    if [ $finished = 1 ]; then  # finished runs reused: summarises
+      python3 recipes/compare_bc.py "${options[@]}" --maze $MAZES --seeds $SEEDS || true
+    fi
+    if [ -n "${OUT:-}" ]; then  # a device call brings back at most 8 files of 16 MiB each
+      (cd "$RESULTS" && find . \( -name '*.log' -o -name '*.json' -o -name trajectories.png \) -not -path '*/agent/*' |
+        tar czf "$OUT/results.tgz" -T -)
+      if [ -n "$AGENTS" ]; then
+        (cd "$RESULTS" && tar cf - $AGENTS | split -b 15M - "$OUT/agents.tar.part-")
+      fi
     fi ;;
   *) echo "usage: $0 download|run|compare" >&2; exit 2 ;;
 esac
