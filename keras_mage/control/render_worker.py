@@ -3,7 +3,8 @@
 MuJoCo's offscreen rendering crashes in a process that imported TensorFlow,
 so `keras_mage.control.video` runs this file by path
 (`python render_worker.py JOB.npz`): it imports numpy, gymnasium,
-gymnasium-robotics and imageio only, never the `keras_mage` package. For each
+gymnasium-robotics and imageio only, never the `keras_mage` package (its
+`maze_envs.py`, which imports neither, is loaded by path). For each
 episode it rebuilds the env from its spec JSON, resets it with the episode's
 seed, replays the recorded actions and writes the frames (mp4 when
 imageio-ffmpeg is installed, else gif), each file atomically.
@@ -13,6 +14,7 @@ Example (what `record_videos` runs):
     MUJOCO_GL=egl python keras_mage/control/render_worker.py /tmp/job.npz
 """
 
+import importlib.util
 import json
 import os
 import sys
@@ -22,11 +24,18 @@ import numpy as np
 
 def _make_env(spec_json, width, height):
     import gymnasium as gym
-    import gymnasium_robotics
 
-    gym.register_envs(gymnasium_robotics)
     spec = gym.envs.registration.EnvSpec.from_json(spec_json)
-    return gym.make(spec, render_mode="rgb_array", width=width, height=height)
+    return _maze_envs().make(spec, render_mode="rgb_array", width=width, height=height)
+
+
+def _maze_envs():
+    """`keras_mage/maze_envs.py` as a module of its own: importing the package would import Keras."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "maze_envs.py")
+    spec = importlib.util.spec_from_file_location("maze_envs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _frames(env, seed, actions, every):

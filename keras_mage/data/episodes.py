@@ -209,8 +209,10 @@ class EpisodeDataset(Sequence):
         """
         import gymnasium
 
+        from keras_mage.maze_envs import remove_maze_file
+
         if self._minari_dataset is not None:
-            return self._minari_dataset.recover_environment(eval_env=eval_env, **kwargs)
+            return remove_maze_file(self._minari_dataset.recover_environment(eval_env=eval_env, **kwargs))
         spec = self.eval_env_spec if eval_env and self.eval_env_spec is not None else self.env_spec
         if spec is None:
             raise ValueError(
@@ -219,4 +221,4 @@ class EpisodeDataset(Sequence):
             )
         if isinstance(spec, str):
             import gymnasium_robotics  # noqa: F401  (registers the maze ids)
-        return gymnasium.make(spec, **kwargs)
+        return remove_maze_file(gymnasium.make(spec, **kwargs))

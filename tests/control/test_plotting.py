@@ -1,18 +1,17 @@
 """Plots are written as PNG files, atomically, over the maze."""
 
 import gymnasium as gym
-import gymnasium_robotics
 import numpy as np
 import pytest
 
+from keras_mage import maze_envs
 from keras_mage.control.plotting import maze_of, plot_learning_curve, plot_trajectories
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-gym.register_envs(gymnasium_robotics)
 
 
 def umaze_results():
-    env = gym.make("PointMaze_UMaze-v3")
+    env = maze_envs.make("PointMaze_UMaze-v3")
     xy = np.stack([np.linspace(-1, 1, 20), np.full(20, 1.0)], axis=1).astype("float32")
     trajectories = [
         {"xy": xy, "goal": np.array([1.0, 1.0]), "success": True, "seed": 0},

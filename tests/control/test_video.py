@@ -4,18 +4,15 @@ import ctypes.util
 import subprocess
 import sys
 
-import gymnasium as gym
-import gymnasium_robotics
 import numpy as np
 import pytest
 
+from keras_mage import maze_envs
 from keras_mage.control import video
-
-gym.register_envs(gymnasium_robotics)
 
 
 def recorded_results(steps=6):
-    env = gym.make("PointMaze_UMaze-v3")
+    env = maze_envs.make("PointMaze_UMaze-v3")
     actions = np.tile(np.array([[1.0, 0.0]], np.float32), (steps, 1))
     return {"env_spec": env.spec.to_json(), "trajectories": [{"seed": 3, "actions": actions}]}
 

@@ -2,6 +2,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
+from keras_mage import maze_envs
 from keras_mage.data import load_episodes, make_dataset
 
 minari = pytest.importorskip("minari")
@@ -28,9 +29,7 @@ def buffer(index, steps, reward=None):
 
 
 def create(dataset_id, buffers):
-    import gymnasium_robotics  # noqa: F401  (registers PointMaze)
-
-    env = gym.make("PointMaze_UMaze-v3")
+    env = maze_envs.make("PointMaze_UMaze-v3")
     minari.create_dataset_from_buffers(
         dataset_id,
         buffers,
