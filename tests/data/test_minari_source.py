@@ -1,3 +1,5 @@
+import tempfile
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -48,6 +50,8 @@ def minari_root(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         root = tmp_path_factory.mktemp("minari")
         patch.setenv("MINARI_DATASETS_PATH", str(root))
+        # Minari builds maze envs of its own here, each writing a MuJoCo model file into the temp folder.
+        patch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("maze_files")))
         with pytest.warns(UserWarning):  # Minari asks for author / description metadata
             create(DATASET_ID, [buffer(0, 3), buffer(1, 4)])
         yield root
