@@ -91,7 +91,9 @@ case "$mode" in
     finished=1
     for maze in $MAZES; do
       for seed in $SEEDS; do  # a failed or cut-off run shows in its log
-        job "$maze" "$seed" 2>&1 | tee "$RESULTS/${maze}_seed$seed.log" | grep -v '^Epoch\|/step' || finished=0
+        log="$RESULTS/${maze}_seed$seed.log"
+        job "$maze" "$seed" > "$log" 2>&1 || finished=0
+        grep -v '^Epoch\|/step' "$log" || true
       done
     done
     if [ $finished = 1 ]; then  # finished runs reused: summarises

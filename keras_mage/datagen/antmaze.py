@@ -70,8 +70,8 @@ def make_antmaze_env(variant):
     env_id, maze_map = ANTMAZE_VARIANTS[variant]
     kwargs = {} if maze_map is None else {"maze_map": maze_map}
     return maze_envs.make(env_id, continuing_task=True, reset_target=False,
-                    include_cfrc_ext_in_observation=False,
-                    max_episode_steps=MAX_EPISODE_STEPS[_maze_size(variant)], **kwargs)
+                          include_cfrc_ext_in_observation=False,
+                          max_episode_steps=MAX_EPISODE_STEPS[_maze_size(variant)], **kwargs)
 
 
 def antmaze_eval_spec(variant):

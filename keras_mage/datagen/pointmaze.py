@@ -116,7 +116,7 @@ def generate_pointmaze(maze, steps=1_000_000, seed=123, dataset_id=None,
     dataset_id = dataset_id or f"keras_mage/pointmaze/{maze}-v0"
     check_new_dataset_id(dataset_id)  # fail before collecting, not after
     env = maze_envs.make(POINTMAZE_ENVS[maze], continuing_task=True, reset_target=True,
-                   max_episode_steps=max(steps, 1_000_000))
+                         max_episode_steps=max(steps, 1_000_000))
     controller = PointMazeController(env, np.random.default_rng(seed), noise=ACTION_NOISE)
     eval_spec = pointmaze_eval_spec(maze)
     expert_env = maze_envs.make(eval_spec)
