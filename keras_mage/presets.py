@@ -101,7 +101,7 @@ PRESETS = {
         "return_head": True,
     },
     # The paper's shape (K = 8 scales): GPU runs. Isolated tokenizer: without
-    # it `base`'s tokenizer drifted in phase 2 (docs/recipes.md, "`base` at a CPU budget").
+    # it `base`'s tokenizer drifted in phase 2 (docs/results.md, "`base` at a CPU budget").
     "base": {"isolate_tokenizer": True, "return_head": True},
 }
 
