@@ -51,7 +51,7 @@ def main():
         parser.error(f"{args.model} holds a {type(model).__name__}, not a MAGE model.")
     batches, _ = data.make_dataset(
         data.load_episodes(args.dataset), model.horizon, args.windows, model.data_statistics,
-        discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
+        window_stride=model.window_stride, discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
     )
     head_state, quantized, condition, target = read_windows(model, batches[0])
     embedding = model.condition_embedding(condition)

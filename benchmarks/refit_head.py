@@ -50,7 +50,7 @@ def main():
     model = keras_mage.MAGE.from_preset(args.agent)
     batches, _ = data.make_dataset(
         data.load_episodes(args.dataset), model.horizon, args.windows, model.data_statistics,
-        discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
+        window_stride=model.window_stride, discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
     )
     plan_of = compiled.compile_function(model, lambda condition: model.generate(condition)[1])
     constants = statistics_constants(model)  # what acting starts from

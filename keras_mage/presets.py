@@ -15,7 +15,8 @@ import copy
 # `DEFAULTS`; a preset lists what differs.
 DEFAULTS = {
     # Window and tokenizer (section 2 of ../shared/MAGE.md).
-    "horizon": 16,  # H: steps per training window; also L (no downsampling).
+    "horizon": 16,  # H: entries per training window; also L (no downsampling).
+    "window_stride": 1,  # env steps between a window's (R, s) entries: the plan spans H * stride steps.
     "scale_schedule": (1, 2, 3, 4, 6, 8, 12, 16),  # l_1 < ... < l_K = H.
     "code_dim": 32,  # C: width of a code vector.
     "codebook_size": 512,  # V: one codebook shared by all scales.

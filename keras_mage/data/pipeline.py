@@ -28,6 +28,7 @@ def make_dataset(
     batch_size,
     statistics=None,
     *,
+    window_stride=1,
     discount=0.99,
     reward_scale=1.0,
     shuffle=True,
@@ -46,6 +47,8 @@ def make_dataset(
         horizon: steps per window (H); batch_size: windows per batch (B).
         statistics: `DataStatistics` (or its config) to reuse, e.g. a trained
             model's; None computes them from `episodes`.
+        window_stride: env steps between a window's states / returns (its
+            actions stay consecutive; `keras_mage.data.windows`).
         discount, reward_scale: return-to-go settings (must match `statistics`).
         shuffle, seed: seeded shuffling, reshuffled every epoch.
         repeat: endless batches instead of one epoch per iteration.
@@ -59,10 +62,12 @@ def make_dataset(
             exactly, since orders depend only on (seed, epoch).
 
     Batches are dicts of float32: observations (B, H, ds), returns (B, H, 1),
-    actions (B, H, da), mask (B, H) and, for goal data, goals (B, dg).
+    actions (B, H, da), mask (B, H), action_mask (B, H) and, for goal data,
+    goals (B, dg).
     """
     horizon = _positive_int(horizon, "horizon")
     batch_size = _positive_int(batch_size, "batch_size")
+    window_stride = _positive_int(window_stride, "window_stride")
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; use one of {BACKENDS}.")
     if isinstance(episodes, (list, tuple)) and episodes and all(isinstance(e, Episode) for e in episodes):
@@ -70,7 +75,7 @@ def make_dataset(
     elif not isinstance(episodes, EpisodeDataset):
         episodes = load_episodes(episodes)
     statistics = _statistics(statistics, episodes, discount, reward_scale)
-    index = WindowIndex(episodes, horizon, statistics)
+    index = WindowIndex(episodes, horizon, statistics, window_stride)
     order = BatchOrder(index.num_windows, batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder)
     if order.batches_per_epoch == 0:
         raise ValueError(

@@ -1,8 +1,11 @@
 """Training windows gathered from flat arrays (numpy only: no TensorFlow here).
 
-Every step t of every episode starts a window of `horizon` steps. The dataset
-is stored once as flat, normalised arrays; a batch is gathered from a vector of
-window starts, so a 1M-step dataset never materialises its 1M windows.
+Every step t of every episode starts a window of `horizon` entries: the states
+and returns-to-go of steps t, t + stride, ..., t + (horizon - 1) * stride, and
+the actions a_t .. a_{t+horizon-1} (consecutive: what the agent executes). The
+dataset is stored once as flat, normalised arrays; a batch is gathered from a
+vector of window starts, so a 1M-step dataset never materialises its 1M
+windows.
 
 Example:
 
@@ -18,6 +21,9 @@ Example:
 >>> batch = index.gather(np.array([1]))
 >>> batch["mask"].tolist(), batch["returns"][..., 0].tolist(), batch["actions"][..., 0].tolist()
 ([[1.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]])
+>>> strided = WindowIndex([episode], horizon=2, statistics=stats, stride=2).gather(np.array([0]))
+>>> strided["returns"][..., 0].tolist(), strided["mask"].tolist(), strided["action_mask"].tolist()
+([[2.0, 0.0]], [[1.0, 0.0]], [[1.0, 1.0]])
 """
 
 import numpy as np
@@ -39,19 +45,22 @@ class WindowIndex:
 
     Args:
         episodes: an `EpisodeDataset` or list of `Episode`s.
-        horizon: steps per window.
+        horizon: entries per window.
         statistics: the `DataStatistics` that normalise states and goals and
             give the discount and reward scale of the returns.
+        stride: env steps between a window's consecutive states / returns
+            (1: every step); its actions stay consecutive.
     """
 
-    def __init__(self, episodes, horizon, statistics):
+    def __init__(self, episodes, horizon, statistics, stride=1):
         self.horizon = int(horizon)
         lengths = np.array([len(episode) for episode in episodes], np.int64)
         self.num_windows = int(lengths.sum())
         episode_of_step = np.repeat(np.arange(len(lengths)), lengths)
         self._ends = np.cumsum(lengths)[episode_of_step]  # exclusive end of each step's episode
         self._episode = episode_of_step  # each earlier episode adds one extra observation row
-        self._offsets = np.arange(self.horizon, dtype=np.int64)
+        self._action_offsets = np.arange(self.horizon, dtype=np.int64)
+        self._offsets = self._action_offsets * int(stride)
         self._states = statistics.normalize_states(np.concatenate([e.observations for e in episodes]))
         # One extra zero row (index num_windows) is what padding steps gather.
         actions = [episode.actions for episode in episodes]
@@ -70,6 +79,7 @@ class WindowIndex:
             "returns": (self.horizon, 1),
             "actions": (self.horizon, self._actions.shape[1]),
             "mask": (self.horizon,),
+            "action_mask": (self.horizon,),
         }
         if self._goals is not None:
             shapes["goals"] = (self._goals.shape[1],)
@@ -80,20 +90,26 @@ class WindowIndex:
         starts = np.asarray(starts, np.int64).reshape(-1)
         if starts.size and (starts.min() < 0 or starts.max() >= self.num_windows):
             raise IndexError(f"window starts must lie in [0, {self.num_windows}).")
-        steps = starts[:, None] + self._offsets
         ends = self._ends[starts][:, None]
-        real = steps < ends
-        step_rows = np.where(real, steps, self.num_windows)  # padding -> the zero row
+        steps, real, step_rows = self._steps(starts, ends, self._offsets)
+        _, action_real, action_rows = self._steps(starts, ends, self._action_offsets)
         state_rows = np.minimum(steps, ends) + self._episode[starts][:, None]  # padding -> s_T
         batch = {
             "observations": np.take(self._states, state_rows, axis=0),
             "returns": np.take(self._returns, step_rows)[..., None],
-            "actions": np.take(self._actions, step_rows, axis=0),
+            "actions": np.take(self._actions, action_rows, axis=0),
             "mask": real.astype(np.float32),
+            "action_mask": action_real.astype(np.float32),
         }
         if self._goals is not None:
             batch["goals"] = np.take(self._goals, starts, axis=0)
         return batch
+
+    def _steps(self, starts, ends, offsets):
+        """Flat steps at `offsets` from `starts`, which of them are real, and their rows (padding -> the zero row)."""
+        steps = starts[:, None] + offsets
+        real = steps < ends
+        return steps, real, np.where(real, steps, self.num_windows)
 
 
 class BatchOrder:

@@ -286,7 +286,8 @@ class MAGE(keras.Model):
         chunk = self.action_chunk
         predicted = ops.cast(y_pred["actions"], "float32")
         target = ops.cast(x["actions"][:, :chunk], "float32")
-        losses["action_loss"] = _masked_mean(ops.mean((predicted - target) ** 2, axis=-1), mask[:, :chunk])
+        action_mask = ops.cast(x.get("action_mask", x["mask"]), "float32")  # hand-made batches may have none
+        losses["action_loss"] = _masked_mean(ops.mean((predicted - target) ** 2, axis=-1), action_mask[:, :chunk])
 
         # Phase 2 (after the tokenizer warm-up) switches on the generation losses.
         phase_2 = ops.cast(self.quantizer.step > self.tokenizer_warmup_steps, "float32")
@@ -342,6 +343,7 @@ class MAGE(keras.Model):
         x, statistics = as_training_data(
             x,
             horizon=self.horizon,
+            window_stride=self.window_stride,
             batch_size=batch_size or self.options["batch_size"],
             statistics=self.data_statistics,
             discount=self.discount,

@@ -4,7 +4,8 @@ import numpy as np
 
 
 def as_training_data(
-    x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat, start_epoch=0, steps_per_epoch=None
+    x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat, start_epoch=0, steps_per_epoch=None,
+    window_stride=1,
 ):
     """Returns `(data, statistics_config_or_None)` for `keras.Model.fit`.
 
@@ -30,6 +31,7 @@ def as_training_data(
         horizon,
         batch_size,
         statistics,
+        window_stride=window_stride,
         discount=discount,
         reward_scale=reward_scale,
         seed=seed,

@@ -20,6 +20,9 @@ def check_config(config):
         raise ValueError(
             f"model_width={config['model_width']} must be divisible by num_heads={config['num_heads']}."
         )
+    stride = config["window_stride"]
+    if isinstance(stride, bool) or int(stride) != stride or stride < 1:
+        raise ValueError(f"window_stride must be an integer >= 1, got {stride!r}.")
     if not 1 <= config["action_chunk"] <= horizon:
         raise ValueError(f"action_chunk must be between 1 and horizon={horizon}, got {config['action_chunk']}.")
     if config["codebook_size"] < 2:
@@ -40,6 +43,8 @@ def check_batch_shapes(shapes, horizon, state_dim=None, action_dim=None, goal_di
         "actions": (horizon, action_dim),
         "mask": (horizon,),
     }
+    if "action_mask" in shapes:  # optional: without it the actions take `mask`
+        expected["action_mask"] = (horizon,)
     for key, tail in expected.items():
         shape = tuple(shapes[key])
         if len(shape) != len(tail) + 1:

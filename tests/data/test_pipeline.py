@@ -54,6 +54,7 @@ def test_tf_dataset_has_static_shapes(episodes):
         "returns": (2, 4, 1),
         "actions": (2, 4, 2),
         "mask": (2, 4),
+        "action_mask": (2, 4),
         "goals": (2, 2),
     }
     assert int(dataset.cardinality()) == 4  # Keras reads the steps per epoch from it
@@ -108,6 +109,7 @@ def test_plain_sources_are_loaded(make_episode):
         ({"batch_size": 2.5}, "batch_size must be an integer >= 1"),
         ({"batch_size": 9}, "8 windows, fewer than one batch of 9 .* drop_remainder=False"),
         ({"backend": "jax"}, "unknown backend"),
+        ({"window_stride": 0}, "window_stride must be an integer >= 1"),
     ],
 )
 def test_bad_arguments(episodes, kwargs, message):

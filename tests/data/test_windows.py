@@ -23,7 +23,7 @@ def index(episodes):
 def test_every_step_starts_a_window(index):
     index, _ = index
     assert index.num_windows == 8
-    assert index.shapes == {"observations": (4, 3), "returns": (4, 1), "actions": (4, 2), "mask": (4,), "goals": (2,)}
+    assert index.shapes == {"observations": (4, 3), "returns": (4, 1), "actions": (4, 2), "mask": (4,), "action_mask": (4,), "goals": (2,)}
 
 
 def test_window_contents_by_hand(index):
@@ -40,6 +40,20 @@ def test_window_contents_by_hand(index):
     assert batch["actions"][..., 0].tolist() == [[2, 3, 0, 0], [1, 2, 3, 4], [5, 0, 0, 0]]
     np.testing.assert_allclose(batch["goals"], stats.normalize_goals([[0, 0], [10, 10], [10, 10]]))
     assert all(value.dtype == np.float32 for value in batch.values())
+
+
+def test_strided_windows_by_hand(episodes):
+    """Every second step's state and return; the actions and their mask stay consecutive."""
+    stats = DataStatistics.from_episodes(episodes, discount=0.5, reward_scale=2.0)
+    batch = WindowIndex(episodes, horizon=3, statistics=stats, stride=2).gather([3, 1])
+    raw_states = [[10, 12, 14], [1, 3, 3]]  # the second window passes its episode's end: s_T repeated
+    np.testing.assert_allclose(
+        batch["observations"], stats.normalize_states(np.repeat(np.array(raw_states, np.float32)[..., None], 3, -1))
+    )
+    assert batch["mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
+    np.testing.assert_allclose(batch["returns"][..., 0], [[3.875, 3.5, 2.0], [3.0, 0, 0]])
+    assert batch["actions"][..., 0].tolist() == [[1, 2, 3], [2, 3, 0]]
+    assert batch["action_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]
 
 
 def test_gather_rejects_out_of_range(index):

@@ -135,6 +135,33 @@ def test_configuration_errors_name_the_problem():
         keras_mage.MAGE.from_preset("huge")
     with pytest.raises(ValueError, match="Unknown MAGE option"):
         keras_mage.MAGE.from_preset("tiny", codebook_sise=8)
+    with pytest.raises(ValueError, match="window_stride must be an integer >= 1"):
+        keras_mage.MAGE.from_preset("tiny", window_stride=0)
+
+
+def test_window_stride_reaches_the_windows_fit_builds(monkeypatch):
+    from keras_mage import data
+
+    strides = []
+    make_dataset = data.make_dataset
+
+    def recording(*args, **kwargs):
+        strides.append(kwargs["window_stride"])
+        return make_dataset(*args, **kwargs)
+
+    monkeypatch.setattr(data, "make_dataset", recording)
+    rng = np.random.default_rng(0)
+    ends = np.arange(40) == 39
+    episodes = [
+        data.Episode(rng.normal(size=(41, 3)), np.zeros((41, 2)), rng.uniform(-1, 1, (40, 2)), np.zeros(40), ends,
+                     np.zeros(40, bool))
+        for _ in range(2)
+    ]
+    model = keras_mage.MAGE.from_preset("tiny", seed=0, window_stride=3, batch_size=16)
+    history = model.fit(episodes, epochs=1, steps_per_epoch=2, verbose=0)
+    assert strides == [3]
+    assert all(np.isfinite(history.history[name]).all() for name in LOSS_NAMES)
+    assert keras_mage.MAGE.from_config(model.get_config()).window_stride == 3
 
 
 def test_batch_errors_name_the_problem(trained_tiny, batches):
