@@ -28,6 +28,7 @@ import numpy as np
 
 from keras_mage.control import workflow
 from keras_mage.control.files import save_model, write_json
+from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
 
 DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
 SCORES = ("success_rate", "normalized_score", "mean_return")
@@ -86,6 +87,8 @@ def _read_json(path):
 
 def _check_same_settings(run_dir, what, stored, settings):
     stored = {**ADDED_SETTINGS, **stored}
+    if stored.get("config"):  # model options added since take their defaults, as loading the agent does
+        stored["config"] = {**PRESET_DEFAULTS, **stored["config"]}
     differing = sorted(key for key in settings if stored.get(key) != settings[key])
     if differing:
         changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)

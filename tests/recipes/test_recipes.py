@@ -96,9 +96,11 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
 
     monkeypatch.setattr(workflow, "train_agent", no_training)
     report = json.loads((mage_run / "report.json").read_text())
-    del report["settings"]["guidance_scale"]  # as a run made before the option was
+    del report["settings"]["guidance_scale"]  # as a run made before the options were
+    del report["settings"]["config"]["window_stride"]
     (mage_run / "report.json").write_text(json.dumps(report))
     del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"]["guidance_scale"]
+    del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"]["config"]["window_stride"]
     recipe("compare_bc")["main"](arguments)  # resumes: both runs are reused
     comparison = json.loads((output / "comparison.json").read_text())
     assert comparison["per_maze"] == first["per_maze"]
