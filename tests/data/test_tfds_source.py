@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -72,6 +73,14 @@ class KerasMageTinyRlds(tfds.core.GeneratorBasedBuilder):
     def _generate_examples(self):
         for key, steps in EPISODES.items():
             yield key, {"steps": steps}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def temp_folder(tmp_path_factory):
+    """TFDS leaves an empty `tmp*tfds` folder in the temp folder per builder it sets up offline: keep them here."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tfds_temp")))
+        yield
 
 
 @pytest.fixture(scope="module")
