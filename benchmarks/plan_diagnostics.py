@@ -44,15 +44,13 @@ def main():
 
     import keras_mage
     from keras_mage import data
+    from keras_mage.models.training_data import model_windows
 
     path = pathlib.Path(args.model)
     model = keras.saving.load_model(path / "model.keras" if path.is_dir() else path)
     if not isinstance(model, keras_mage.MAGE):
         parser.error(f"{args.model} holds a {type(model).__name__}, not a MAGE model.")
-    batches, _ = data.make_dataset(
-        data.load_episodes(args.dataset), model.horizon, args.windows, model.data_statistics,
-        window_stride=model.window_stride, discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
-    )
+    batches, _ = model_windows(model, data.load_episodes(args.dataset), args.windows, backend="numpy", seed=7)
     head_state, quantized, condition, target = read_windows(model, batches[0])
     embedding = model.condition_embedding(condition)
     logits = model.transformer(embedding, quantized["next_inputs"])

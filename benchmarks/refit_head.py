@@ -41,6 +41,7 @@ def main():
 
     import keras_mage
     from keras_mage import data
+    from keras_mage.models.training_data import model_windows
     from keras_mage.models import compiled
     from keras_mage.models.acting import statistics_constants
     from keras_mage.progress import progress_bar
@@ -48,10 +49,7 @@ def main():
     to_numpy = keras.ops.convert_to_numpy
 
     model = keras_mage.MAGE.from_preset(args.agent)
-    batches, _ = data.make_dataset(
-        data.load_episodes(args.dataset), model.horizon, args.windows, model.data_statistics,
-        window_stride=model.window_stride, discount=model.discount, reward_scale=model.reward_scale, backend="numpy", seed=7,
-    )
+    batches, _ = model_windows(model, data.load_episodes(args.dataset), args.windows, backend="numpy", seed=7)
     plan_of = compiled.compile_function(model, lambda condition: model.generate(condition)[1])
     constants = statistics_constants(model)  # what acting starts from
     default_return = constants["default_return"] * constants["reward_scale"]

@@ -42,6 +42,23 @@ def as_training_data(
     return dataset, statistics.get_config()
 
 
+def model_windows(model, source, batch_size, **options):
+    """`make_dataset` of `source` windowed as `model` was trained: its horizon, stride, statistics and returns.
+
+    `options` go to `make_dataset` (e.g. `backend="numpy", seed=7`).
+
+    Example:
+
+    >>> batches, _ = model_windows(model, "keras_mage/pointmaze/umaze-200k-v0", 64, backend="numpy")  # doctest: +SKIP
+    """
+    from keras_mage import data
+
+    return data.make_dataset(
+        source, model.horizon, batch_size, model.data_statistics, window_stride=model.window_stride,
+        discount=model.discount, reward_scale=model.reward_scale, **options,
+    )
+
+
 def batch_shapes(data):
     """Shapes (batch axis None) of one batch of `data` when its batches are dicts, else None."""
     if hasattr(data, "element_spec"):
