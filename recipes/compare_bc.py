@@ -3,7 +3,8 @@
 For each maze and seed, trains both agents on the regenerated PointMaze data
 (or `--dataset` ids), evaluates both on the dataset's evaluation env and
 writes `comparison.json`: per-seed scores and, per maze and agent, the mean
-and standard error over seeds of the success rate and normalised score.
+and standard error over seeds of the success rate and normalised score; with
+both agents, also MAGE minus BC seed by seed (`mage_minus_bc`), which it prints.
 
 Each finished run leaves `<maze>/<agent>_seed<k>/report.json` and the trained
 agent (MAGE: the `agent` directory; BC: `model.keras`), which
@@ -45,6 +46,45 @@ def summarise(per_seed):
             stderr = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
             summary[key] = {"mean": float(values.mean()), "stderr": float(stderr), "seeds": len(values)}
     return summary
+
+
+def paired_difference(mage_reports, bc_reports):
+    """MAGE minus BC seed by seed: the differences, their mean and standard error, seeds ahead and behind.
+
+    Example (two seeds; scores of None, e.g. no normalised score, stay None):
+
+        mage = [{"success_rate": 1.0, "normalized_score": None, "mean_return": 9.0}] * 2
+        bc = [{"success_rate": s, "normalized_score": None, "mean_return": 5.0} for s in (0.8, 1.0)]
+        paired_difference(mage, bc)["summary"]["success_rate"]  # mean 0.1, stderr 0.1, seeds 2
+    """
+    per_seed = [
+        {key: None if mage[key] is None or bc[key] is None else mage[key] - bc[key] for key in SCORES}
+        for mage, bc in zip(mage_reports, bc_reports, strict=True)
+    ]
+    success = [difference["success_rate"] for difference in per_seed]
+    return {
+        "summary": summarise(per_seed),
+        "per_seed": per_seed,
+        "seeds_ahead": sum(value > 0 for value in success),
+        "seeds_behind": sum(value < 0 for value in success),
+    }
+
+
+def describe(name, result):
+    """One line: each agent's mean success rate and, with both, MAGE minus BC per seed."""
+    parts = []
+    for kind in workflow.AGENT_KINDS:
+        if kind in result:
+            success = result[kind]["summary"]["success_rate"]
+            parts.append(f"{kind} {success['mean']:.3f} +- {success['stderr']:.3f}")
+    if "mage_minus_bc" in result:
+        paired = result["mage_minus_bc"]
+        difference = paired["summary"]["success_rate"]
+        parts.append(
+            f"mage - bc per seed {difference['mean']:+.3f} +- {difference['stderr']:.3f} "
+            f"(ahead on {paired['seeds_ahead']}, behind on {paired['seeds_behind']} of {difference['seeds']})"
+        )
+    return f"{name}: success rate " + ", ".join(parts)
 
 
 def run_settings(args, kind, dataset_id, seed):
@@ -154,10 +194,13 @@ def main(argv=None):
                 report = run_once(args, kind, dataset_id, seed, os.path.join(output_dir, name, f"{kind}_seed{seed}"))
                 runs[kind].append(report)
                 print(f"{name} {kind} seed {seed}: success {report['success_rate']:.2f}", flush=True)
-        comparison["per_maze"][name] = {
+        result = comparison["per_maze"][name] = {
             "dataset_id": dataset_id,
             **{kind: {"summary": summarise(reports), "per_seed": reports} for kind, reports in runs.items()},
         }
+        if len(runs) == 2:
+            result["mage_minus_bc"] = paired_difference(runs["mage"], runs["bc"])
+        print(describe(name, result), flush=True)
         write_json(os.path.join(output_dir, "comparison.json"), comparison)  # after each maze: partial results
     print(f"Wrote {os.path.join(output_dir, 'comparison.json')}")
     return comparison

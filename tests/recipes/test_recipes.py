@@ -115,6 +115,10 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
         assert len(umaze[kind]["per_seed"]) == 1
         assert umaze[kind]["per_seed"][0]["train_steps"] == 8
     assert comparison["return_update"] == "estimated"  # tiny trains a return head
+    paired = umaze["mage_minus_bc"]
+    difference = umaze["mage"]["per_seed"][0]["success_rate"] - umaze["bc"]["per_seed"][0]["success_rate"]
+    assert paired["per_seed"][0]["success_rate"] == pytest.approx(difference)
+    assert paired["seeds_ahead"] + paired["seeds_behind"] == (difference != 0)
     agent = keras_mage.MAGE.from_preset(umaze["mage"]["per_seed"][0]["agent_dir"])  # kept for re-evaluation
     assert agent.data_statistics["dataset_id"] == umaze["dataset_id"]
     baseline = keras.saving.load_model(umaze["bc"]["per_seed"][0]["keras_file"])  # so is the baseline
@@ -140,6 +144,25 @@ def test_compare_summary_is_mean_and_standard_error():
     assert summary["success_rate"]["mean"] == pytest.approx(0.3)
     assert summary["success_rate"]["stderr"] == pytest.approx(np.std([0.2, 0.4], ddof=1) / np.sqrt(2))
     assert "normalized_score" not in summary and summary["mean_return"]["mean"] == 2.0
+
+
+def test_compare_pairs_seeds_mage_minus_bc():
+    compare = recipe("compare_bc")
+    mage = [{"success_rate": s, "normalized_score": 0.5, "mean_return": None} for s in (1.0, 0.9, 0.6)]
+    bc = [{"success_rate": s, "normalized_score": 0.25, "mean_return": 3.0} for s in (0.5, 0.9, 0.8)]
+    paired = compare["paired_difference"](mage, bc)
+    assert [d["success_rate"] for d in paired["per_seed"]] == pytest.approx([0.5, 0.0, -0.2])
+    assert paired["summary"]["success_rate"]["mean"] == pytest.approx(0.1)
+    assert paired["summary"]["success_rate"]["stderr"] == pytest.approx(np.std([0.5, 0.0, -0.2], ddof=1) / np.sqrt(3))
+    assert paired["summary"]["normalized_score"]["mean"] == pytest.approx(0.25)
+    assert "mean_return" not in paired["summary"]  # MAGE's returns are missing
+    assert (paired["seeds_ahead"], paired["seeds_behind"]) == (1, 1)
+    result = {kind: {"summary": compare["summarise"](reports)} for kind, reports in (("mage", mage), ("bc", bc))}
+    line = compare["describe"]("medium", {**result, "mage_minus_bc": paired})
+    assert line.startswith("medium: success rate mage 0.833 +- ")
+    assert "mage - bc per seed +0.100 +- 0.208 (ahead on 1, behind on 1 of 3)" in line
+    with pytest.raises(ValueError):
+        compare["paired_difference"](mage, bc[:2])  # seeds must pair up
 
 
 def test_antmaze_names():
