@@ -25,9 +25,8 @@ import json
 import os
 import shutil
 
-import numpy as np
-
 from keras_mage.control import workflow
+from keras_mage.control.evaluation import mean_stderr
 from keras_mage.control.files import save_model, write_json
 from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
 
@@ -41,10 +40,10 @@ def summarise(per_seed):
     """Mean and standard error over seeds of each score in a list of reports."""
     summary = {}
     for key in SCORES:
-        values = np.array([report[key] for report in per_seed if report[key] is not None], np.float64)
-        if len(values):
-            stderr = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
-            summary[key] = {"mean": float(values.mean()), "stderr": float(stderr), "seeds": len(values)}
+        values = [report[key] for report in per_seed if report[key] is not None]
+        if values:
+            mean, stderr = mean_stderr(values)
+            summary[key] = {"mean": mean, "stderr": stderr, "seeds": len(values)}
     return summary
 
 
@@ -198,7 +197,7 @@ def main(argv=None):
             "dataset_id": dataset_id,
             **{kind: {"summary": summarise(reports), "per_seed": reports} for kind, reports in runs.items()},
         }
-        if len(runs) == 2:
+        if "mage" in runs and "bc" in runs:
             result["mage_minus_bc"] = paired_difference(runs["mage"], runs["bc"])
         print(describe(name, result), flush=True)
         write_json(os.path.join(output_dir, "comparison.json"), comparison)  # after each maze: partial results

@@ -225,7 +225,12 @@ def _goal(observations, env):
     return None
 
 
-def _mean_stderr(values):
+def mean_stderr(values):
+    """Mean and standard error of the mean (0.0 for one value) as floats.
+
+    >>> [round(value, 6) for value in mean_stderr([0.2, 0.4])]
+    [0.3, 0.1]
+    """
     values = np.asarray(values, np.float64)
     stderr = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
     return float(values.mean()), float(stderr)
@@ -236,14 +241,14 @@ def _summary(episodes, target, seed, num_envs):
     returns = np.array([e["return"] for e in episodes])
     successes = np.array([e["success"] for e in episodes], np.float64)
     results = {"dataset_id": target.dataset_id, "episodes": len(episodes), "seed": seed, "num_envs": num_envs}
-    results["success_rate"], results["success_rate_stderr"] = _mean_stderr(successes)
-    results["mean_return"], results["return_stderr"] = _mean_stderr(returns)
+    results["success_rate"], results["success_rate_stderr"] = mean_stderr(successes)
+    results["mean_return"], results["return_stderr"] = mean_stderr(returns)
     results["ref_min_score"], results["ref_max_score"] = target.ref_min_score, target.ref_max_score
     results["normalized_score"] = results["normalized_score_stderr"] = None
     if target.ref_min_score is not None and target.ref_max_score is not None:
         span = target.ref_max_score - target.ref_min_score
         scores = (returns - target.ref_min_score) / span
-        results["normalized_score"], results["normalized_score_stderr"] = _mean_stderr(scores)
+        results["normalized_score"], results["normalized_score_stderr"] = mean_stderr(scores)
     results["mean_episode_length"] = float(np.mean([e["length"] for e in episodes]))
     results["per_episode"] = {
         "seed": [e["seed"] for e in episodes],
