@@ -87,9 +87,3 @@ def normalized_inputs(model, observations, goals=None):
     """`raw_inputs` normalised with the model's data statistics, as float32 numpy."""
     normalised = _normalised(model, statistics_constants(model), *raw_inputs(model, observations, goals))
     return tuple(None if x is None else ops.convert_to_numpy(x) for x in normalised)
-
-
-def estimated_returns(model, observations, goals=None):
-    """The return head's R_0 (batch,) for raw states and goals, in reward units, clipped to the data's range."""
-    returns = make_raw_return_function(model)(*raw_inputs(model, observations, goals))
-    return ops.convert_to_numpy(returns)[:, 0].astype("float32")

@@ -11,10 +11,11 @@ import weakref
 import keras
 import numpy as np
 
-from keras_mage.models.acting import make_raw_action_function, statistics_constants
+from keras_mage.models.acting import make_raw_action_function, make_raw_return_function, raw_inputs, statistics_constants
 
-# Compiled acting functions per model and sampling options. Kept off the model:
-# TensorFlow would track a dict of tf.functions on it and refuse to export it.
+# Compiled acting functions per model, keyed by what they bake in (sampling
+# options, data statistics). Kept off the model: TensorFlow would track a dict
+# of tf.functions on it and refuse to export it.
 _ACT_FUNCTIONS = weakref.WeakKeyDictionary()
 
 
@@ -97,9 +98,23 @@ def predict_actions(model, observations, goals=None, target_returns=None, temper
     target_returns = np.broadcast_to(np.asarray(target_returns, "float32").reshape(-1, 1), (batch, 1))
     if not (np.isfinite(observations).all() and np.isfinite(goals).all() and np.isfinite(target_returns).all()):
         raise ValueError("Observations, goals and target returns must be finite (found NaN or inf).")
-    key = (temperature, top_k, guidance_scale)
+    act = _cached(model, ("actions", temperature, top_k, guidance_scale),
+                  lambda: make_raw_action_function(model, temperature, top_k, guidance_scale))
+    actions = act(observations, goals, np.ascontiguousarray(target_returns))
+    return keras.ops.convert_to_numpy(actions)
+
+
+def predict_returns(model, observations, goals=None):
+    """Raw target returns (batch,) from the return head, compiled; see `MAGE.predict_returns`."""
+    states, goals = raw_inputs(model, observations, goals)
+    estimate = _cached(model, ("returns",), lambda: make_raw_return_function(model))
+    return keras.ops.convert_to_numpy(estimate(states, goals))[:, 0].astype("float32")
+
+
+def _cached(model, options, make_function):
+    """`model`'s compiled `make_function()` for `options` and its current data statistics."""
+    key = (options, repr(model.data_statistics))
     functions = _ACT_FUNCTIONS.setdefault(model, {})
     if key not in functions:
-        functions[key] = compile_function(model, make_raw_action_function(model, temperature, top_k, guidance_scale))
-    actions = functions[key](observations, goals, np.ascontiguousarray(target_returns))
-    return keras.ops.convert_to_numpy(actions)
+        functions[key] = compile_function(model, make_function())
+    return functions[key]

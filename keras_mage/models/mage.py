@@ -423,7 +423,7 @@ class MAGE(keras.Model):
         Clipped to the data's return-to-go range; needs `return_head=True`.
         `MAGEPolicy(return_update="estimated")` conditions every plan on it.
         """
-        from keras_mage.models import acting
+        from keras_mage.models import compiled
 
         if not self.return_head:
             raise ValueError(
@@ -431,7 +431,7 @@ class MAGE(keras.Model):
                 "existed): train one with `return_head=True`, or act with a constant target return "
                 "(`return_update=\"discounted\"`)."
             )
-        return acting.estimated_returns(self, observations, goals)
+        return compiled.predict_returns(self, observations, goals)
 
     def policy(self, **options):
         """A `keras_mage.control.MAGEPolicy` acting with this model, e.g. `model.policy(replan_every=4)`."""

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import keras_mage
+from keras_mage.models.acting import make_raw_return_function
 from keras_mage.models.mage import LOSS_NAMES
 
 
@@ -56,10 +57,25 @@ def test_return_head_estimates_first_returns_and_sets_the_default_target(trained
         model.predict_actions(states[:4], goals[:4]), model.predict_actions(states[:4], goals[:4], estimates[:4]),
         atol=1e-6,
     )
+    eager = make_raw_return_function(model)(states, goals)  # what `predict_returns` compiles
+    np.testing.assert_allclose(estimates, keras.ops.convert_to_numpy(eager)[:, 0], rtol=1e-5, atol=1e-5)
     without = keras_mage.MAGE.from_preset("tiny", return_head=False)
     assert "return_head" not in [layer.name for layer in without._flatten_layers()]
     with pytest.raises(ValueError, match="no return head"):
         without.predict_returns(states, goals)
+
+
+def test_acting_follows_new_data_statistics(trained_tiny, batches):
+    model, _ = trained_tiny
+    states, goals, returns = first_conditions(batches)
+    model.predict_actions(states, goals, returns)  # compiles with the trained statistics
+    statistics = model.data_statistics
+    bound = np.full(model.action_dim, 1e-3, "float32")
+    model.data_statistics = {**(statistics or {}), "action_low": -bound, "action_high": bound}
+    try:
+        assert np.abs(model.predict_actions(states, goals, returns)).max() <= 1e-3
+    finally:
+        model.data_statistics = statistics
 
 
 def test_saved_and_reloaded_model_generates_identically(trained_tiny, batches, tmp_path):
