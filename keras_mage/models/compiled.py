@@ -113,8 +113,18 @@ def predict_returns(model, observations, goals=None):
 
 def _cached(model, options, make_function):
     """`model`'s compiled `make_function()` for `options` and its current data statistics."""
-    key = (options, repr(model.data_statistics))
+    key = (options, _statistics_key(model.data_statistics))
     functions = _ACT_FUNCTIONS.setdefault(model, {})
     if key not in functions:
         functions[key] = compile_function(model, make_function())
     return functions[key]
+
+
+def _statistics_key(statistics):
+    """A hashable copy of the statistics, cheap on the acting path (numpy arrays by their bytes, not repr)."""
+    if not statistics:
+        return None
+    return tuple(
+        (name, (value.dtype.str, value.shape, value.tobytes()) if isinstance(value, np.ndarray) else repr(value))
+        for name, value in sorted(statistics.items())
+    )
