@@ -5,6 +5,8 @@ For each maze and seed, trains both agents on the regenerated PointMaze data
 writes `comparison.json`: per-seed scores and, per maze and agent, the mean
 and standard error over seeds of the success rate and normalised score; with
 both agents, also MAGE minus BC seed by seed (`mage_minus_bc`), which it prints.
+`comparison.png` draws the success rates: per maze, each agent's mean and
+every seed's, a line joining each seed's two agents.
 
 Each finished run leaves `<maze>/<agent>_seed<k>/report.json` and the trained
 agent (MAGE: the `agent` directory; BC: `model.keras`), which
@@ -28,6 +30,7 @@ import shutil
 from keras_mage.control import workflow
 from keras_mage.control.evaluation import mean_stderr
 from keras_mage.control.files import save_model, write_json
+from keras_mage.control.plotting import plot_comparison
 from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
 
 DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
@@ -200,8 +203,10 @@ def main(argv=None):
         if "mage" in runs and "bc" in runs:
             result["mage_minus_bc"] = paired_difference(runs["mage"], runs["bc"])
         print(describe(name, result), flush=True)
-        write_json(os.path.join(output_dir, "comparison.json"), comparison)  # after each maze: partial results
-    print(f"Wrote {os.path.join(output_dir, 'comparison.json')}")
+        # After each maze: partial results.
+        comparison["plot"] = plot_comparison(comparison["per_maze"], os.path.join(output_dir, "comparison.png"))
+        write_json(os.path.join(output_dir, "comparison.json"), comparison)
+    print(f"Wrote {os.path.join(output_dir, 'comparison.json')} and {comparison['plot']}")
     return comparison
 
 

@@ -1,4 +1,4 @@
-"""PNG plots: evaluation trajectories over the maze, and learning curves.
+"""PNG plots: evaluation trajectories over the maze, learning curves, agents compared over seeds.
 
 Matplotlib runs on the Agg backend (no display needed); files are written
 atomically.
@@ -8,6 +8,7 @@ Example:
 >>> results = evaluate(model, "keras_mage/pointmaze/umaze-v0", episodes=10)  # doctest: +SKIP
 >>> plot_trajectories(results, "runs/umaze/trajectories.png")  # doctest: +SKIP
 >>> plot_learning_curve(history, "runs/umaze/learning_curve.png")  # doctest: +SKIP
+>>> plot_comparison(comparison["per_maze"], "runs/comparison.png")  # doctest: +SKIP
 """
 
 import numpy as np
@@ -99,6 +100,44 @@ def plot_learning_curve(history, path, title="training losses"):
     axes.set_title(title)
     axes.legend(fontsize=8)
     axes.grid(alpha=0.3)
+    _save(figure, path)
+    return path
+
+
+def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate"):
+    """One panel per maze: each agent's mean `score` over seeds (bar, +- standard error) and every seed's.
+
+    `per_maze` is `comparison.json`'s (`recipes/compare_bc.py`): per maze, per
+    agent kind, `per_seed` reports and their `summary`. A grey line joins the
+    seeds two agents share, so a paired lead shows as lines that all slope
+    one way. Returns `path`.
+    """
+    panels = {}
+    for maze, result in per_maze.items():
+        present = {kind: result[kind] for kind in agents if kind in result and score in result[kind]["summary"]}
+        if present:
+            panels[maze] = present
+    if not panels:
+        raise ValueError(f"no {score} to plot: the comparison holds no agent with that score.")
+    plt = _pyplot()
+    figure, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels) + 1, 4), squeeze=False, sharey=True)
+    for panel, (maze, agents) in zip(axes[0], panels.items()):
+        seeds = {}
+        for x, (kind, runs) in enumerate(agents.items()):
+            summary = runs["summary"][score]
+            panel.bar(x, summary["mean"], yerr=summary["stderr"], width=0.6, alpha=0.35, capsize=6,
+                      color=f"C{x}", label=kind)
+            for report in runs["per_seed"]:
+                if report[score] is not None:
+                    seeds.setdefault(report["seed"], []).append((x, report[score]))
+                    panel.plot(x, report[score], "o", color=f"C{x}", markersize=5)
+        for points in seeds.values():
+            if len(points) > 1:
+                panel.plot(*zip(*points), color="0.5", linewidth=0.8, zorder=0)
+        panel.set_xticks(range(len(agents)), [f"{kind}\n{agents[kind]['summary'][score]['mean']:.3f}" for kind in agents])
+        panel.set_title(f"{maze} ({len(seeds)} seeds)")
+        panel.grid(axis="y", alpha=0.3)
+    axes[0][0].set_ylabel(score.replace("_", " "))
     _save(figure, path)
     return path
 

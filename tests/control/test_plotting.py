@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_mage import maze_envs
-from keras_mage.control.plotting import maze_of, plot_learning_curve, plot_trajectories
+from keras_mage.control.plotting import maze_of, plot_comparison, plot_learning_curve, plot_trajectories
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -48,3 +48,17 @@ def test_learning_curve_from_history_dict(tmp_path):
     assert path.read_bytes()[:8] == PNG_MAGIC
     with pytest.raises(ValueError, match="no losses"):
         plot_learning_curve({"perplexity": [1.0]}, tmp_path / "none.png")
+
+
+def test_comparison_plot_of_paired_seeds(tmp_path):
+    def runs(scores):
+        per_seed = [{"seed": seed, "success_rate": s, "normalized_score": None} for seed, s in enumerate(scores)]
+        return {"summary": {"success_rate": {"mean": float(np.mean(scores)), "stderr": 0.1, "seeds": 3}},
+                "per_seed": per_seed}
+
+    per_maze = {"large": {"dataset_id": "toy", "mage": runs([0.8, 0.8, 0.6]), "bc": runs([0.8, 0.3, 0.0]),
+                          "mage_minus_bc": {"per_seed": []}}}
+    path = plot_comparison(per_maze, tmp_path / "comparison.png")
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    with pytest.raises(ValueError, match="no normalized_score to plot"):
+        plot_comparison(per_maze, tmp_path / "none.png", score="normalized_score")
