@@ -121,12 +121,12 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate")
         raise ValueError(f"no {score} to plot: the comparison holds no agent with that score.")
     plt = _pyplot()
     figure, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels) + 1, 4), squeeze=False, sharey=True)
-    for panel, (maze, agents) in zip(axes[0], panels.items()):
-        seeds = {}
-        for x, (kind, runs) in enumerate(agents.items()):
+    for panel, (maze, runs_by_kind) in zip(axes[0], panels.items()):
+        seeds, labels = {}, []
+        for x, (kind, runs) in enumerate(runs_by_kind.items()):
             summary = runs["summary"][score]
-            panel.bar(x, summary["mean"], yerr=summary["stderr"], width=0.6, alpha=0.35, capsize=6,
-                      color=f"C{x}", label=kind)
+            panel.bar(x, summary["mean"], yerr=summary["stderr"], width=0.6, alpha=0.35, capsize=6, color=f"C{x}")
+            labels.append(f"{kind}\n{summary['mean']:.3f}")
             for report in runs["per_seed"]:
                 if report[score] is not None:
                     seeds.setdefault(report["seed"], []).append((x, report[score]))
@@ -134,7 +134,7 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate")
         for points in seeds.values():
             if len(points) > 1:
                 panel.plot(*zip(*points), color="0.5", linewidth=0.8, zorder=0)
-        panel.set_xticks(range(len(agents)), [f"{kind}\n{agents[kind]['summary'][score]['mean']:.3f}" for kind in agents])
+        panel.set_xticks(range(len(labels)), labels)
         panel.set_title(f"{maze} ({len(seeds)} seeds)")
         panel.grid(axis="y", alpha=0.3)
     axes[0][0].set_ylabel(score.replace("_", " "))

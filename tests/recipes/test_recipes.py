@@ -2,6 +2,7 @@
 
 import json
 import os
+import pathlib
 import runpy
 
 import numpy as np
@@ -104,7 +105,7 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     recipe("compare_bc")["main"](arguments)  # resumes: both runs are reused
     comparison = json.loads((output / "comparison.json").read_text())
     assert comparison["per_maze"] == first["per_maze"]
-    assert open(comparison["plot"], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert pathlib.Path(comparison["plot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(SystemExit, match="train_steps: 8 there, 9 now"):
         recipe("compare_bc")["main"](arguments + ["--train-steps", "9"])
     monkeypatch.setitem(keras_mage.PRESETS["tiny"], "codebook_size", 16)  # a preset default changes
