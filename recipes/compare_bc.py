@@ -165,7 +165,7 @@ def run_once(args, kind, dataset_id, seed, run_dir):
     else:
         report["keras_file"] = save_model(model, os.path.join(run_dir, "model.keras"))
     report["settings"] = settings
-    report["resumed_after_epochs"] = resumed_after  # train_seconds counts only the epochs trained here
+    report["resumed_after_epochs"] = resumed_after  # train_seconds includes those epochs' time
     write_json(os.path.join(run_dir, "report.json"), report)
     if checkpoint_dir:
         shutil.rmtree(checkpoint_dir)  # the agent directory holds the trained model

@@ -156,19 +156,21 @@ def train_agent(
     `devices` (data parallel, see `keras_mage.distribution`), `dtype` (MAGE's
     dtype policy), `checkpoint_dir` (MAGE: atomic checkpoints, resumes) and
     `options` (MAGE preset overrides, e.g. `{"gumbel_hard": True}`).
-    Returns `(model, history)`; `history.history["train_seconds"]` holds the time.
+    Returns `(model, history)`; `history.history["train_seconds"]` holds the
+    time, that of the epochs an interrupted run checkpointed included.
     """
     import keras
 
     import keras_mage
     from keras_mage.baselines import BehaviorCloning
+    from keras_mage.models.checkpoint import read_state
 
     if kind not in AGENT_KINDS:
         raise ValueError(f"unknown agent kind {kind!r}; use one of {AGENT_KINDS}.")
     keras.utils.set_random_seed(seed)
     epochs = max(1, min(epochs, train_steps))
     fit_options = {"checkpoint_dir": checkpoint_dir} if kind == "mage" and checkpoint_dir else {}
-    start = time.time()
+    start = time.time() - (read_state(checkpoint_dir)["seconds"] if fit_options else 0.0)  # an interrupted run's
     with keras_mage.distribution.data_parallel(devices):
         mage = _mage_to_train(preset, seed, options, dtype)
         model = mage if kind == "mage" else BehaviorCloning(batch_size=mage.batch_size, seed=seed)

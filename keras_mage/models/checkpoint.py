@@ -2,12 +2,13 @@
 
 `MAGE.fit(..., checkpoint_dir=DIR)` writes, at the end of every epoch,
 `DIR/checkpoint.weights.h5` (weights, optimizer state, EMA codebook and seed
-generator states) and `DIR/state.json` (epochs done), each to a temporary
-file renamed into place, so a crash never leaves a torn checkpoint. Called
-again with the same arguments after an interruption, `fit` restores them,
-starts the data where the finished epochs left it (batch orders depend only
-on the seed and the batch number) and continues: the final weights equal an
-uninterrupted run's.
+generator states) and `DIR/state.json` (epochs done, their logs and the
+seconds they took), each to a temporary file renamed into place, so a crash
+never leaves a torn checkpoint. Called again with the same arguments after
+an interruption, `fit` restores them, starts the data where the finished
+epochs left it (batch orders depend only on the seed and the batch number)
+and continues: the final weights equal an uninterrupted run's, and the
+returned `History` holds every epoch, the interrupted run's first.
 
 Example:
 
@@ -16,6 +17,7 @@ Example:
 
 import json
 import os
+import time
 
 import keras
 
@@ -23,13 +25,32 @@ WEIGHTS = "checkpoint.weights.h5"
 STATE = "state.json"
 
 
-def completed_epochs(directory):
-    """Epochs already completed according to `directory`, 0 when it holds no checkpoint."""
+def read_state(directory):
+    """`{"epochs", "seconds", "history"}` of the epochs `directory` holds; zero epochs when none.
+
+    `history` maps each log (loss, ...) to its value per epoch; `seconds` is
+    the training time those epochs took, over every run that trained them.
+    Checkpoints written before these were recorded give an empty history.
+    """
     path = os.path.join(directory, STATE)
     if not os.path.exists(path):
-        return 0
+        return {"epochs": 0, "seconds": 0.0, "history": {}}
     with open(path) as f:
-        return int(json.load(f)["epochs"])
+        state = json.load(f)
+    return {"epochs": int(state["epochs"]), "seconds": state.get("seconds", 0.0), "history": state.get("history", {})}
+
+
+def completed_epochs(directory):
+    """Epochs already completed according to `directory`, 0 when it holds no checkpoint."""
+    return read_state(directory)["epochs"]
+
+
+def prepend_history(history, state):
+    """Puts the checkpointed epochs' logs before a resumed `fit`'s own in its Keras `History`."""
+    for name, values in state["history"].items():
+        history.history[name] = list(values) + history.history.get(name, [])
+    history.epoch = list(range(state["epochs"])) + history.epoch
+    return history
 
 
 def restore(model, directory):
@@ -46,13 +67,20 @@ class EpochCheckpoint(keras.callbacks.Callback):
         super().__init__()
         self.directory = directory
 
+    def on_train_begin(self, logs=None):
+        self.state = read_state(self.directory)
+        self.started = time.time() - self.state["seconds"]
+
     def on_epoch_end(self, epoch, logs=None):
         os.makedirs(self.directory, exist_ok=True)
         weights = os.path.join(self.directory, WEIGHTS)
         staging = os.path.join(self.directory, "staging." + WEIGHTS)
         self.model.save_weights(staging, overwrite=True)
         os.replace(staging, weights)
+        for name, value in (logs or {}).items():
+            self.state["history"].setdefault(name, []).append(float(value))
+        self.state.update(epochs=epoch + 1, seconds=time.time() - self.started)
         state = os.path.join(self.directory, STATE)
         with open(state + ".tmp", "w") as f:
-            json.dump({"epochs": epoch + 1}, f)
+            json.dump(self.state, f)
         os.replace(state + ".tmp", state)

@@ -337,9 +337,11 @@ class MAGE(keras.Model):
         normalisation statistics are stored in the model (kept if the model
         already has some, so continued training normalises the same way).
         With `checkpoint_dir`, every epoch ends with an atomic checkpoint and
-        an interrupted run resumes exactly (`keras_mage.models.checkpoint`).
+        an interrupted run resumes exactly (`keras_mage.models.checkpoint`);
+        the `History` it returns then holds the earlier epochs' logs too.
         """
-        initial_epoch = checkpoint.completed_epochs(checkpoint_dir) if checkpoint_dir else 0
+        resumed = checkpoint.read_state(checkpoint_dir) if checkpoint_dir else None
+        initial_epoch = resumed["epochs"] if resumed else 0
         x, statistics = as_training_data(
             x,
             horizon=self.horizon,
@@ -370,7 +372,8 @@ class MAGE(keras.Model):
             if initial_epoch:
                 checkpoint.restore(self, checkpoint_dir)
                 kwargs["initial_epoch"] = initial_epoch
-        return super().fit(x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
+        history = super().fit(x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
+        return checkpoint.prepend_history(history, resumed) if initial_epoch else history
 
     # ------------------------------------------------------------ generation
 

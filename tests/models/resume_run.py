@@ -1,5 +1,7 @@
 """Trains tiny MAGE on numpy episodes with checkpoints; can die half-way (os._exit).
 
+Saves the final weights and the returned History (epochs, logs) to OUT.npz.
+
 Usage: python resume_run.py OUT.npz CHECKPOINT_DIR {full,crash,resume}
 """
 
@@ -40,11 +42,12 @@ class DieAtEpoch(keras.callbacks.Callback):
 def main(path, checkpoint_dir, mode):
     model = keras_mage.MAGE.from_preset("tiny", seed=0, tokenizer_warmup_steps=3)
     callbacks = [DieAtEpoch()] if mode == "crash" else []
-    model.fit(
+    history = model.fit(
         episodes(), batch_size=16, epochs=4, steps_per_epoch=3, checkpoint_dir=checkpoint_dir,
         callbacks=callbacks, verbose=0,
     )
-    np.savez(path, *[keras.ops.convert_to_numpy(v.value) for v in model.weights])
+    logs = {f"history_{name}": values for name, values in history.history.items()}
+    np.savez(path, *[keras.ops.convert_to_numpy(v.value) for v in model.weights], epochs=history.epoch, **logs)
 
 
 if __name__ == "__main__":
