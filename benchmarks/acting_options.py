@@ -10,7 +10,8 @@ the mean over agents per option set. A baseline acts one way (one action per
 step) and is evaluated once. Without `--options` it compares the
 target-return rules (`keras_mage.control.policy.RETURN_UPDATES`; "estimated"
 only when every MAGE agent has a return head); this is how the default rule
-was chosen (docs/acting.md).
+was chosen (docs/acting.md). `--plots DIR` also draws each evaluation's
+trajectories over the maze (`DIR/<agent path>__<options>.png`).
 
 Example:
 
@@ -32,6 +33,7 @@ def main():
     parser.add_argument("--episodes", type=int, default=50)
     parser.add_argument("--num-envs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=None, help="first episode seed (default: the agent's seed)")
+    parser.add_argument("--plots", default=None, help="directory for each evaluation's trajectory plot")
     args = parser.parse_args()
 
     import numpy as np
@@ -59,9 +61,22 @@ def main():
             rows.append((report["success_rate"], report["normalized_score"], report["mean_return"]))
             print(f"{path} {json.dumps(options)}: success {rows[-1][0]:.2f}  normalised {rows[-1][1]:.3f}  "
                   f"return {rows[-1][2]:.1f}", flush=True)
+            if args.plots:
+                _plot(report, args.plots, path, options)
         success, normalised, returns = np.mean(rows, axis=0)
         print(f"mean over {len(group)} {kind} agent(s), {args.episodes} episodes each, {json.dumps(options)}: "
               f"success {success:.3f}  normalised {normalised:.3f}  return {returns:.1f}", flush=True)
+
+
+def _plot(report, directory, path, options):
+    import os
+    import re
+
+    from keras_mage.control.plotting import plot_trajectories
+
+    name = "__".join(re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_") for text in (path, json.dumps(options)))
+    title = f"{path}\n{json.dumps(options)}: success {report['success_rate']:.2f}"
+    print(f"  trajectories: {plot_trajectories(report, os.path.join(directory, name + '.png'), title=title)}")
 
 
 def _load(path):
