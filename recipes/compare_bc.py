@@ -36,7 +36,7 @@ from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
 DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
 SCORES = ("success_rate", "normalized_score", "mean_return")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
-ADDED_SETTINGS = {"guidance_scale": 1.0}
+ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None}
 
 
 def summarise(per_seed):

@@ -97,6 +97,7 @@ def evaluate(
     results["return_update"] = getattr(policy, "return_update", None)
     results["replan_every"] = getattr(policy, "replan_every", None)
     results["guidance_scale"] = getattr(policy, "sampling", {}).get("guidance_scale")
+    results["temporal_ensemble"] = getattr(policy, "temporal_ensemble", None)
     results["env_spec"] = _spec_json(spec)
     if output_path is not None:
         write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})

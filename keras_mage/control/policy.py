@@ -5,7 +5,8 @@ target_returns)` and `data_statistics` (a `MAGE` model or the
 behaviour-cloning baseline). It splits env observations with
 `keras_mage.data.split_observation`, conditions on the current state, goal and
 per-env target return, and replans every `replan_every` steps, executing the
-predicted action chunk in between. The target return starts at
+predicted action chunk in between (or, with `temporal_ensemble`, averaging
+the actions that the plans still covering the step predicted for it). The target return starts at
 `target_return` (default: the data's 0.9 return quantile stored in the model)
 and follows the rewards received, per env (`return_update`, see
 `RETURN_UPDATES`), or is the model's own estimate for the current state
@@ -75,11 +76,16 @@ class MAGEPolicy:
             most the model's action chunk.
         temperature, top_k, guidance_scale: sampling options passed to
             `predict_actions` (greedy by default).
+        temporal_ensemble: None (off), or m >= 0: each step's action is the
+            weighted mean of what every plan of this episode that still covers
+            the step (at most the action chunk's length of them) predicted for
+            it, weight exp(m * the plan's age): 0 a plain mean, m > 0 favours
+            older plans (ACT's temporal ensembling, Zhao et al. 2023).
     """
 
     def __init__(
         self, model, target_return=None, return_update=None, replan_every=1, temperature=0.0, top_k=None,
-        guidance_scale=1.0,
+        guidance_scale=1.0, temporal_ensemble=None,
     ):
         has_estimate = bool(getattr(model, "return_head", False))
         if return_update is None:
@@ -92,6 +98,8 @@ class MAGEPolicy:
                 "(train MAGE with `return_head=True`, the presets' default) or choose another rule."
             )
         check_replan_every(replan_every, int(getattr(model, "action_chunk", 1)))
+        if temporal_ensemble is not None and not temporal_ensemble >= 0:
+            raise ValueError(f"temporal_ensemble={temporal_ensemble}; use None (off) or a weight rate m >= 0.")
         statistics = getattr(model, "data_statistics", None) or {}
         if target_return is None:
             if "return_quantile" not in statistics:
@@ -107,9 +115,10 @@ class MAGEPolicy:
         self.initial_target = float(target_return)
         self.replan_every = int(replan_every)
         self.sampling = {"temperature": temperature, "top_k": top_k, "guidance_scale": guidance_scale}
+        self.temporal_ensemble = temporal_ensemble
         self.target_returns = None  # (num_envs,) once the batch size is known
-        self._plans = None  # (num_envs, chunk, da)
-        self._steps_since_plan = None  # (num_envs,)
+        self._plans = None  # (num_envs, plans kept, chunk, da), newest first
+        self._ages = None  # (num_envs, plans kept): steps since each was made; >= chunk: none
 
     def reset(self, mask=None):
         """Restarts every env (forgetting the batch size), or the envs where `mask` is True."""
@@ -118,7 +127,7 @@ class MAGEPolicy:
             return
         mask = np.asarray(mask, bool).reshape(-1)
         self.target_returns[mask] = self.initial_target
-        self._steps_since_plan[mask] = self.replan_every  # forces a new plan at the next act
+        self._ages[mask] = self._plans.shape[2]  # drops the episode's plans: a new one at the next act
 
     def observe(self, rewards, done=None):
         """Moves the target returns past `rewards` (`return_update`); resets the envs whose episode is `done`."""
@@ -153,16 +162,28 @@ class MAGEPolicy:
         if goals is not None:
             goals = goals.reshape(len(states), -1)
         self._start(len(states))
-        replan = self._steps_since_plan >= self.replan_every
+        replan = self._ages[:, 0] >= self.replan_every
         if replan.any():
             if self.return_update == "estimated":
                 self.target_returns[replan] = self.model.predict_returns(states, goals)[replan]
             plans = self.model.predict_actions(states, goals, self.target_returns.copy(), **self.sampling)
-            self._plans[replan] = np.asarray(plans)[replan]
-            self._steps_since_plan[replan] = 0
-        actions = self._plans[np.arange(len(states)), self._steps_since_plan]
-        self._steps_since_plan += 1
+            self._plans[replan] = np.roll(self._plans[replan], 1, axis=1)
+            self._ages[replan] = np.roll(self._ages[replan], 1, axis=1)
+            self._plans[replan, 0] = np.asarray(plans)[replan]
+            self._ages[replan, 0] = 0
+        actions = self._current_actions()
+        self._ages += 1
         return actions[0] if single else actions
+
+    def _current_actions(self):
+        """Each env's action for this step: its newest plan's, or the plans' weighted mean (`temporal_ensemble`)."""
+        chunk = self._plans.shape[2]
+        covering = self._ages < chunk
+        steps = np.minimum(self._ages, chunk - 1)
+        envs, kept = np.indices(self._ages.shape)
+        predicted = self._plans[envs, kept, steps]  # (num_envs, plans kept, da)
+        weights = np.where(covering, np.exp((self.temporal_ensemble or 0.0) * self._ages), 0.0)
+        return ((weights[..., None] * predicted).sum(1) / weights.sum(1, keepdims=True)).astype(np.float32)
 
     def _start(self, num_envs):
         if self.target_returns is not None and len(self.target_returns) == num_envs:
@@ -175,5 +196,6 @@ class MAGEPolicy:
         chunk = int(getattr(self.model, "action_chunk", 1))
         action_dim = int(self.model.action_dim)
         self.target_returns = np.full(num_envs, self.initial_target, np.float32)
-        self._plans = np.zeros((num_envs, chunk, action_dim), np.float32)
-        self._steps_since_plan = np.full(num_envs, self.replan_every, np.int64)
+        kept = 1 if self.temporal_ensemble is None else chunk
+        self._plans = np.zeros((num_envs, kept, chunk, action_dim), np.float32)
+        self._ages = np.full((num_envs, kept), chunk, np.int64)

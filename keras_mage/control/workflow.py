@@ -49,6 +49,11 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
         "--guidance-scale", type=float, default=1.0,
         help="acting: classifier-free guidance scale of MAGE's plan (1: the conditional plan alone)",
     )
+    parser.add_argument(
+        "--temporal-ensemble", type=float, default=None, metavar="M",
+        help="acting: average the actions that the plans covering a step predicted for it, weight exp(M * age) "
+        "(0: plain mean; needs action_chunk > 1 to average anything; default off)",
+    )
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
     parser.add_argument(
         "--max-episode-steps", type=int, default=None,
@@ -102,6 +107,8 @@ def parse_arguments(parser, argv=None):
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
     if not args.guidance_scale >= 0.0:  # also refuses nan
         parser.error(f"--guidance-scale must be a number >= 0, got {args.guidance_scale}.")
+    if args.temporal_ensemble is not None and not args.temporal_ensemble >= 0.0:
+        parser.error(f"--temporal-ensemble must be a number >= 0, got {args.temporal_ensemble}.")
     try:
         args.options = parse_options(args.options)
         if _is_saved_agent(args.preset):
@@ -252,7 +259,10 @@ def policy_options(args, kind="mage"):
     """The `MAGEPolicy` keyword arguments that the common options set (BC predicts one action per step)."""
     if kind != "mage":
         return {"replan_every": 1}
-    return {"return_update": return_rule(args), "replan_every": args.replan_every, "guidance_scale": args.guidance_scale}
+    return {
+        "return_update": return_rule(args), "replan_every": args.replan_every, "guidance_scale": args.guidance_scale,
+        "temporal_ensemble": args.temporal_ensemble,
+    }
 
 
 def return_rule(args):
@@ -307,6 +317,7 @@ def run_metadata(args, recipe):
         "return_update": return_rule(args),
         "replan_every": args.replan_every,
         "guidance_scale": args.guidance_scale,
+        "temporal_ensemble": args.temporal_ensemble,
         "train_steps": args.train_steps,
         "eval_episodes": args.eval_episodes,
         "seed": args.seed,

@@ -49,6 +49,25 @@ def test_replan_every_n_executes_the_chunk(make_agent):
     np.testing.assert_array_equal(actions[:, 0, 1], [0, 1, 2, 0, 1, 2, 0])
 
 
+def test_temporal_ensemble_averages_the_plans_covering_each_step(make_agent):
+    agent = make_agent(chunk=3)
+    policy = MAGEPolicy(agent, temporal_ensemble=0.0)
+    actions = np.stack([policy.act(batch_observation(2)) for _ in range(4)])
+    assert len(agent.calls) == 4  # still a new plan every step
+    # Plan n predicts (n, k) for the step k after it; a plan covers 3 steps.
+    np.testing.assert_allclose(actions[:, 0], [[1, 0], [1.5, 0.5], [2, 1], [3, 1]])
+    policy.reset([False, True])  # env 1's earlier plans are dropped
+    actions = policy.act(batch_observation(2))
+    np.testing.assert_allclose(actions, [[4, 1], [5, 0]])
+
+
+def test_temporal_ensemble_rate_favours_older_plans(make_agent):
+    policy = MAGEPolicy(make_agent(chunk=3), replan_every=2, temporal_ensemble=np.log(2.0))
+    actions = np.stack([policy.act(batch_observation(1))[0] for _ in range(3)])
+    # step 2: plan 2 (age 0, weight 1) and plan 1 (age 2, weight 4); plan 1 alone at step 1.
+    np.testing.assert_allclose(actions, [[1, 0], [1, 1], [(2 + 4 * 1) / 5, (0 + 4 * 2) / 5]], rtol=1e-6)
+
+
 def test_target_return_starts_at_data_quantile_and_decrements_per_env(make_agent):
     agent = make_agent(return_quantile=5.0)
     policy = MAGEPolicy(agent)  # no discount or bounds in these statistics: R - r
@@ -135,6 +154,8 @@ def test_sampling_options_reach_the_agent(make_agent):
 def test_invalid_settings_name_the_fix(make_agent):
     with pytest.raises(ValueError, match="action_chunk"):
         MAGEPolicy(make_agent(chunk=1), replan_every=2)
+    with pytest.raises(ValueError, match="temporal_ensemble=-1"):
+        MAGEPolicy(make_agent(), temporal_ensemble=-1)
     agent = make_agent()
     agent.data_statistics = None
     with pytest.raises(ValueError, match="target_return="):

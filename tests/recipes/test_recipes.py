@@ -33,13 +33,14 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     output = tmp_path / "run"
     recipe("pointmaze")["main"](
         TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed",
-                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5"]
+                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5", "--temporal-ensemble", "0"]
     )
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["return_update"] == "fixed" and metrics["replan_every"] == 2 and metrics["guidance_scale"] == 1.5
+    assert metrics["temporal_ensemble"] == 0.0
     evaluation = json.loads((output / "umaze" / "evaluation.json").read_text())
     assert evaluation["return_update"] == "fixed" and evaluation["replan_every"] == 2
-    assert evaluation["guidance_scale"] == 1.5
+    assert evaluation["guidance_scale"] == 1.5 and evaluation["temporal_ensemble"] == 0.0
     assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
     assert metrics["options"] == {"head_width": 16, "action_chunk": 2}
     assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
@@ -99,10 +100,11 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
 
     monkeypatch.setattr(workflow, "train_agent", no_training)
     report = json.loads((mage_run / "report.json").read_text())
-    del report["settings"]["guidance_scale"]  # as a run made before the options were
+    del report["settings"]["guidance_scale"], report["settings"]["temporal_ensemble"]  # as a run made before them
     del report["settings"]["config"]["window_stride"]
     (mage_run / "report.json").write_text(json.dumps(report))
-    del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"]["guidance_scale"]
+    for option in ("guidance_scale", "temporal_ensemble"):
+        del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"][option]
     del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"]["config"]["window_stride"]
     recipe("compare_bc")["main"](arguments)  # resumes: both runs are reused
     comparison = json.loads((output / "comparison.json").read_text())
@@ -199,6 +201,7 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
         (["--preset", "{tmp_path}", "--set", "head_width=16"], "Unknown preset"),  # a folder that holds no agent
         (["--replan-every", "4"], "add --set action_chunk=4"),
         (["--guidance-scale", "nan"], "--guidance-scale must be a number >= 0, got nan"),
+        (["--temporal-ensemble", "-1"], "--temporal-ensemble must be a number >= 0, got -1.0"),
         (["--preset", "{tmp_path}/agent", "--replan-every", "2"], "pass an agent trained with a larger action_chunk"),
     ],
 )
