@@ -6,8 +6,8 @@ behaviour-cloning baseline). It splits env observations with
 `keras_mage.data.split_observation`, conditions on the current state, goal and
 per-env target return, and replans every `replan_every` steps, executing the
 predicted action chunk in between (or, with `temporal_ensemble`, averaging
-the actions that the plans still covering the step predicted for it). The target return starts at
-`target_return` (default: the data's 0.9 return quantile stored in the model)
+what the plans still covering a step predicted for it). The target return
+starts at `target_return` (default: the data's 0.9 return quantile stored in the model)
 and follows the rewards received, per env (`return_update`, see
 `RETURN_UPDATES`), or is the model's own estimate for the current state
 ("estimated"); `reset(mask)` restarts the envs that begin a new episode.
