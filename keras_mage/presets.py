@@ -103,7 +103,11 @@ PRESETS = {
     },
     # The paper's shape (K = 8 scales): GPU runs. Isolated tokenizer: without
     # it `base`'s tokenizer drifted in phase 2 (docs/results.md, "`base` at a CPU budget").
-    "base": {"isolate_tokenizer": True, "return_head": True},
+    # Plans span 64 steps (window_stride 4) and predict 4 actions, acted on with
+    # temporal ensembling: ahead of BC on both mazes where stride 1 was level on
+    # the large one (docs/results.md, "Where it stands"). The paper's consecutive
+    # windows: --set window_stride=1 --set action_chunk=1.
+    "base": {"isolate_tokenizer": True, "return_head": True, "window_stride": 4, "action_chunk": 4},
 }
 
 

@@ -4,9 +4,9 @@
 target_returns)` and `data_statistics` (a `MAGE` model or the
 behaviour-cloning baseline). It splits env observations with
 `keras_mage.data.split_observation`, conditions on the current state, goal and
-per-env target return, and replans every `replan_every` steps, executing the
-predicted action chunk in between (or, with `temporal_ensemble`, averaging
-what the plans still covering a step predicted for it). The target return
+per-env target return, and replans every `replan_every` steps; each step's
+action is the mean of what the plans still covering it predicted for it
+(`temporal_ensemble`; one plan, the newest, with one action per plan). The target return
 starts at `target_return` (default: the data's 0.9 return quantile stored in the model)
 and follows the rewards received, per env (`return_update`, see
 `RETURN_UPDATES`), or is the model's own estimate for the current state
@@ -62,6 +62,21 @@ def check_replan_every(replan_every, action_chunk, fix="train with a larger `act
         )
 
 
+def acted_temporal_ensemble(temporal_ensemble, replan_every, action_chunk):
+    """`temporal_ensemble` as acting applies it: None where plans never overlap (`replan_every` >= chunk).
+
+    Then each step has one plan, and averaging changes nothing.
+
+    Example:
+
+    >>> acted_temporal_ensemble(0.0, replan_every=1, action_chunk=4)
+    0.0
+    >>> print(acted_temporal_ensemble(0.0, replan_every=4, action_chunk=4))
+    None
+    """
+    return temporal_ensemble if replan_every < action_chunk else None
+
+
 class MAGEPolicy:
     """An env-facing policy over a trained agent (single or batched observations).
 
@@ -76,16 +91,20 @@ class MAGEPolicy:
             most the model's action chunk.
         temperature, top_k, guidance_scale: sampling options passed to
             `predict_actions` (greedy by default).
-        temporal_ensemble: None (off), or m >= 0: each step's action is the
-            weighted mean of what every plan of this episode that still covers
-            the step (at most the action chunk's length of them) predicted for
-            it, weight exp(m * the plan's age): 0 a plain mean, m > 0 favours
-            older plans (ACT's temporal ensembling, Zhao et al. 2023).
+        temporal_ensemble: m >= 0 (default 0, a plain mean), or None (off):
+            each step's action is the weighted mean of what every plan of
+            this episode that still covers the step (at most the action
+            chunk's length of them) predicted for it, weight exp(m * the
+            plan's age); m > 0 favours older plans (ACT's temporal
+            ensembling, Zhao et al. 2023). With one action per plan, or
+            plans that do not overlap (`replan_every` = the chunk), each step
+            has one plan and this changes nothing; None executes the newest
+            plan's actions alone.
     """
 
     def __init__(
         self, model, target_return=None, return_update=None, replan_every=1, temperature=0.0, top_k=None,
-        guidance_scale=1.0, temporal_ensemble=None,
+        guidance_scale=1.0, temporal_ensemble=0.0,
     ):
         has_estimate = bool(getattr(model, "return_head", False))
         if return_update is None:
@@ -97,7 +116,8 @@ class MAGEPolicy:
                 f"return_update='estimated' needs a model with a return head; {type(model).__name__} has none "
                 "(train MAGE with `return_head=True`, the presets' default) or choose another rule."
             )
-        check_replan_every(replan_every, int(getattr(model, "action_chunk", 1)))
+        chunk = int(getattr(model, "action_chunk", 1))
+        check_replan_every(replan_every, chunk)
         if temporal_ensemble is not None and not temporal_ensemble >= 0:
             raise ValueError(f"temporal_ensemble={temporal_ensemble}; use None (off) or a weight rate m >= 0.")
         statistics = getattr(model, "data_statistics", None) or {}
@@ -115,7 +135,7 @@ class MAGEPolicy:
         self.initial_target = float(target_return)
         self.replan_every = int(replan_every)
         self.sampling = {"temperature": temperature, "top_k": top_k, "guidance_scale": guidance_scale}
-        self.temporal_ensemble = temporal_ensemble
+        self.temporal_ensemble = acted_temporal_ensemble(temporal_ensemble, self.replan_every, chunk)
         self.target_returns = None  # (num_envs,) once the batch size is known
         self._plans = None  # (num_envs, plans kept, chunk, da), newest first
         self._ages = None  # (num_envs, plans kept): steps since each was made; >= chunk: none

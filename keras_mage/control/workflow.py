@@ -18,7 +18,9 @@ import time
 from keras_mage.control.evaluation import NOT_IN_JSON, evaluate
 from keras_mage.control.files import save_model, write_json
 from keras_mage.control.plotting import plot_learning_curve, plot_trajectories
-from keras_mage.control.policy import RETURN_UPDATES, check_replan_every, default_return_update
+from keras_mage.control.policy import (
+    RETURN_UPDATES, acted_temporal_ensemble, check_replan_every, default_return_update,
+)
 
 FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the canonical dataset id
 AGENT_KINDS = ("mage", "bc")
@@ -50,9 +52,9 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
         help="acting: classifier-free guidance scale of MAGE's plan (1: the conditional plan alone)",
     )
     parser.add_argument(
-        "--temporal-ensemble", type=float, default=None, metavar="M",
+        "--temporal-ensemble", type=temporal_ensemble_rate, default=0.0, metavar="M",
         help="acting: average the actions that the plans covering a step predicted for it, weight exp(M * age) "
-        "(0: plain mean; needs action_chunk > 1 to average anything; default off)",
+        "(default 0: plain mean; 'off': the newest plan's actions alone; averages only with action_chunk > 1)",
     )
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
     parser.add_argument(
@@ -69,6 +71,22 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
         help="override a MAGE preset option, e.g. --set gumbel_hard=False --set head_width=128 (repeatable)",
     )
     return parser
+
+
+def temporal_ensemble_rate(text):
+    """`--temporal-ensemble` values: a number, or "off" (None: the newest plan's actions alone).
+
+    Example:
+
+    >>> temporal_ensemble_rate("0.5"), temporal_ensemble_rate("off")
+    (0.5, None)
+    """
+    if text.strip().lower() in ("off", "none"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes a number >= 0 or 'off', got {text!r}") from None
 
 
 def parse_options(pairs):
@@ -259,9 +277,10 @@ def policy_options(args, kind="mage"):
     """The `MAGEPolicy` keyword arguments that the common options set (BC predicts one action per step)."""
     if kind != "mage":
         return {"replan_every": 1}
+    chunk = model_config(args.preset, args.options)["action_chunk"]
     return {
         "return_update": return_rule(args), "replan_every": args.replan_every, "guidance_scale": args.guidance_scale,
-        "temporal_ensemble": args.temporal_ensemble,
+        "temporal_ensemble": acted_temporal_ensemble(args.temporal_ensemble, args.replan_every, chunk),
     }
 
 
@@ -314,10 +333,7 @@ def run_metadata(args, recipe):
         "backend": keras.backend.backend(),
         "preset": args.preset,
         "options": args.options,
-        "return_update": return_rule(args),
-        "replan_every": args.replan_every,
-        "guidance_scale": args.guidance_scale,
-        "temporal_ensemble": args.temporal_ensemble,
+        **policy_options(args),
         "train_steps": args.train_steps,
         "eval_episodes": args.eval_episodes,
         "seed": args.seed,

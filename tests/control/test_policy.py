@@ -31,9 +31,9 @@ def test_array_observations_have_no_goal(make_agent):
     assert agent.calls[0]["goals"] is None
 
 
-def test_replans_every_step_by_default(make_agent):
+def test_without_temporal_ensemble_each_step_executes_the_newest_plan(make_agent):
     agent = make_agent(chunk=3)
-    policy = MAGEPolicy(agent)
+    policy = MAGEPolicy(agent, temporal_ensemble=None)
     actions = [policy.act(batch_observation(2)) for _ in range(3)]
     assert len(agent.calls) == 3
     assert [a[0, 0] for a in actions] == [1, 2, 3]  # a fresh plan each step
@@ -49,11 +49,11 @@ def test_replan_every_n_executes_the_chunk(make_agent):
     np.testing.assert_array_equal(actions[:, 0, 1], [0, 1, 2, 0, 1, 2, 0])
 
 
-def test_temporal_ensemble_averages_the_plans_covering_each_step(make_agent):
+def test_by_default_replans_every_step_and_averages_the_plans_covering_each_step(make_agent):
     agent = make_agent(chunk=3)
-    policy = MAGEPolicy(agent, temporal_ensemble=0.0)
+    policy = MAGEPolicy(agent)  # temporal_ensemble=0.0: a plain mean
     actions = np.stack([policy.act(batch_observation(2)) for _ in range(4)])
-    assert len(agent.calls) == 4  # still a new plan every step
+    assert len(agent.calls) == 4  # a new plan every step
     # Plan n predicts (n, k) for the step k after it; a plan covers 3 steps.
     np.testing.assert_allclose(actions[:, 0], [[1, 0], [1.5, 0.5], [2, 1], [3, 1]])
     policy.reset([False, True])  # env 1's earlier plans are dropped

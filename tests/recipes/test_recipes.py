@@ -33,14 +33,14 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     output = tmp_path / "run"
     recipe("pointmaze")["main"](
         TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed",
-                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5", "--temporal-ensemble", "0"]
+                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5", "--temporal-ensemble", "off"]
     )
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["return_update"] == "fixed" and metrics["replan_every"] == 2 and metrics["guidance_scale"] == 1.5
-    assert metrics["temporal_ensemble"] == 0.0
+    assert metrics["temporal_ensemble"] is None
     evaluation = json.loads((output / "umaze" / "evaluation.json").read_text())
     assert evaluation["return_update"] == "fixed" and evaluation["replan_every"] == 2
-    assert evaluation["guidance_scale"] == 1.5 and evaluation["temporal_ensemble"] == 0.0
+    assert evaluation["guidance_scale"] == 1.5 and evaluation["temporal_ensemble"] is None
     assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
     assert metrics["options"] == {"head_width": 16, "action_chunk": 2}
     assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
@@ -202,6 +202,7 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
         (["--replan-every", "4"], "add --set action_chunk=4"),
         (["--guidance-scale", "nan"], "--guidance-scale must be a number >= 0, got nan"),
         (["--temporal-ensemble", "-1"], "--temporal-ensemble must be a number >= 0, got -1.0"),
+        (["--temporal-ensemble", "sometimes"], "takes a number >= 0 or 'off', got 'sometimes'"),
         (["--preset", "{tmp_path}/agent", "--replan-every", "2"], "pass an agent trained with a larger action_chunk"),
     ],
 )
@@ -220,3 +221,22 @@ def test_set_options_parse_literals_and_strings():
 
     parsed = parse_options(["gumbel_hard=True", "head_width=128", "head_activation=gelu", "scale_schedule=(1, 2)"])
     assert parsed == {"gumbel_hard": True, "head_width": 128, "head_activation": "gelu", "scale_schedule": (1, 2)}
+
+
+@pytest.mark.parametrize(
+    "arguments, acted",
+    [
+        (["--preset", "base"], 0.0),  # chunks of 4, a plan every step: the plans overlap
+        (["--preset", "base", "--temporal-ensemble", "0.5"], 0.5),
+        (["--preset", "base", "--temporal-ensemble", "off"], None),
+        (["--preset", "base", "--replan-every", "4"], None),  # one plan per step: nothing to average
+        (["--preset", "tiny"], None),  # one action per plan
+    ],
+)
+def test_temporal_ensemble_is_recorded_as_acting_applies_it(arguments, acted):
+    from keras_mage.control import workflow
+
+    parser = workflow.add_common_arguments(workflow.new_parser("test"), preset="tiny", train_steps=1,
+                                           eval_episodes=1, dataset_steps=1)
+    options = workflow.policy_options(workflow.parse_arguments(parser, arguments))
+    assert options["temporal_ensemble"] == acted
