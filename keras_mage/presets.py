@@ -85,7 +85,7 @@ PRESETS = {
         "batch_size": 32,
         "return_head": True,
     },
-    # Minutes on a CPU: the README's main job.
+    # Between the two: about 0.5 s a training step on 2 CPU cores (docs/results.md); the main job trains `tiny`.
     "small": {
         "horizon": 16,
         "scale_schedule": (1, 2, 4, 8, 16),
