@@ -54,7 +54,7 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     parser.add_argument(
         "--temporal-ensemble", type=temporal_ensemble_rate, default=0.0, metavar="M",
         help="acting: average the actions that the plans covering a step predicted for it, weight exp(M * age) "
-        "(default 0: plain mean; 'off': the newest plan's actions alone; averages only with action_chunk > 1)",
+        "(0: plain mean; 'off': the newest plan's actions alone; averages only with action_chunk > 1)",
     )
     parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
     parser.add_argument(
