@@ -277,18 +277,13 @@ def policy_options(args, kind="mage"):
     """The `MAGEPolicy` keyword arguments that the common options set (BC predicts one action per step)."""
     if kind != "mage":
         return {"replan_every": 1}
-    chunk = model_config(args.preset, args.options)["action_chunk"]
+    config = model_config(args.preset, args.options)  # a saved agent's is read from disk: once
+    return_update = args.return_update  # else the policy's default for the model
     return {
-        "return_update": return_rule(args), "replan_every": args.replan_every, "guidance_scale": args.guidance_scale,
-        "temporal_ensemble": acted_temporal_ensemble(args.temporal_ensemble, args.replan_every, chunk),
+        "return_update": default_return_update(config["return_head"]) if return_update is None else return_update,
+        "replan_every": args.replan_every, "guidance_scale": args.guidance_scale,
+        "temporal_ensemble": acted_temporal_ensemble(args.temporal_ensemble, args.replan_every, config["action_chunk"]),
     }
-
-
-def return_rule(args):
-    """The target-return rule MAGE acts with: `--return-update`, else the policy's default for the model."""
-    if args.return_update is not None:
-        return args.return_update
-    return default_return_update(model_config(args.preset, args.options)["return_head"])
 
 
 def evaluate_and_save(
