@@ -37,6 +37,8 @@ DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_ste
 SCORES = ("success_rate", "normalized_score", "mean_return")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
 ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None}
+# Settings of how a trained agent acts; `benchmarks/acting_options.py` evaluates a kept agent under others.
+ACTING_SETTINGS = ("eval_episodes", "return_update", "replan_every", "guidance_scale", "temporal_ensemble")
 
 
 def summarise(per_seed):
@@ -134,10 +136,25 @@ def _check_same_settings(run_dir, what, stored, settings):
     differing = sorted(key for key in settings if stored.get(key) != settings[key])
     if differing:
         changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)
+        acting_only = what == "finished run" and set(differing) <= set(ACTING_SETTINGS)
         raise SystemExit(
             f"{run_dir} holds a {what} with other settings ({changes}). "
             "Pass another --output-dir, or delete that run to train it again."
+            + (_evaluate_again_hint(run_dir, settings) if acting_only else "")
         )
+
+
+def _evaluate_again_hint(run_dir, settings):
+    """How to evaluate a finished run's kept agent under other acting settings, without training it again."""
+    mage = settings["kind"] == "mage"
+    command = (
+        f"python benchmarks/acting_options.py {os.path.join(run_dir, 'agent' if mage else 'model.keras')} "
+        f"--episodes {settings['eval_episodes']}"
+    )
+    if mage:
+        options = {key: settings[key] for key in ACTING_SETTINGS[1:]}
+        command += f" --options '{json.dumps(options)}'"
+    return f" Only how it acts differs: `{command}` evaluates the trained agent again."
 
 
 def run_once(args, kind, dataset_id, seed, run_dir):
