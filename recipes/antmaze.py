@@ -18,7 +18,8 @@ import re
 
 from keras_mage.control import workflow
 
-DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=1_000_000)
+DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=1_000_000,
+                output_dir="outputs/antmaze")
 VARIANTS = ("umaze", "umaze-diverse", "medium-play", "medium-diverse", "large-play", "large-diverse")
 
 
@@ -88,7 +89,7 @@ def main(argv=None):
     parser.add_argument("--ant-policy", default=None, help="D4RL's ant_hierarch_pol.pkl, to regenerate data")
     parser.add_argument("--workers", type=int, default=1, help="processes that regenerate data")
     args = workflow.parse_arguments(parser, argv)
-    output_dir = args.output_dir or os.path.join("outputs", "antmaze")
+    output_dir = args.output_dir
     reports = {}
     for dataset in args.dataset:
         dataset_id = antmaze_dataset(dataset, args.dataset_steps, args.ant_policy, args.ref_episodes, args.workers)

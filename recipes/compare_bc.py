@@ -33,7 +33,8 @@ from keras_mage.control.files import save_model, write_json
 from keras_mage.control.plotting import plot_comparison
 from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
 
-DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
+DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000,
+                output_dir="outputs/compare_bc")
 SCORES = ("success_rate", "normalized_score", "mean_return")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
 ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None}
@@ -192,13 +193,14 @@ def run_once(args, kind, dataset_id, seed, run_dir):
 def main(argv=None):
     parser = workflow.new_parser(__doc__.split("\n\n")[0])
     workflow.add_common_arguments(parser, **DEFAULTS)
-    parser.add_argument("--maze", nargs="+", default=["medium", "large"], choices=["umaze", "medium", "large"])
+    parser.add_argument("--maze", nargs="+", default=["medium", "large"], choices=["umaze", "medium", "large"],
+                        help="PointMaze mazes, each with its regenerated data")
     parser.add_argument("--dataset", nargs="+", default=None, help="Minari ids instead of generated PointMaze data")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds")
     parser.add_argument("--agents", nargs="+", default=list(workflow.AGENT_KINDS), choices=workflow.AGENT_KINDS,
                         help="which agents to train (default: both)")
     args = workflow.parse_arguments(parser, argv)
-    output_dir = args.output_dir or os.path.join("outputs", "compare_bc")
+    output_dir = args.output_dir
     if args.dataset:
         datasets = {dataset_id.replace("/", "_"): dataset_id for dataset_id in args.dataset}
     else:

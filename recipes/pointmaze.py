@@ -16,16 +16,18 @@ import os
 
 from keras_mage.control import workflow
 
-DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000)
+DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000,
+                output_dir="outputs/pointmaze")
 
 
 def main(argv=None):
     parser = workflow.new_parser(__doc__.split("\n\n")[0])
     workflow.add_common_arguments(parser, **DEFAULTS)
-    parser.add_argument("--maze", nargs="+", default=["umaze"], choices=["umaze", "medium", "large"])
+    parser.add_argument("--maze", nargs="+", default=["umaze"], choices=["umaze", "medium", "large"],
+                        help="PointMaze mazes, each with its regenerated data")
     parser.add_argument("--dataset", default=None, help="use this Minari dataset id instead of generated data")
     args = workflow.parse_arguments(parser, argv)
-    output_dir = args.output_dir or os.path.join("outputs", "pointmaze")
+    output_dir = args.output_dir
     if args.dataset:
         datasets = {args.dataset.replace("/", "_"): args.dataset}
     else:

@@ -26,13 +26,13 @@ FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the canonical dataset
 AGENT_KINDS = ("mage", "bc")
 
 
-def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_steps):
+def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_steps, output_dir="outputs"):
     """The options every recipe takes, with the recipe's defaults."""
     parser.add_argument("--preset", default=preset, help="MAGE preset name or saved agent directory")
     parser.add_argument("--train-steps", type=int, default=train_steps, help="gradient steps per model")
     parser.add_argument("--eval-episodes", type=int, default=eval_episodes, help="evaluation episodes per model")
     parser.add_argument("--seed", type=int, default=0, help="training and evaluation seed")
-    parser.add_argument("--output-dir", default=None, help="where models, metrics and plots go")
+    parser.add_argument("--output-dir", default=output_dir, help="where models, metrics and plots go")
     parser.add_argument(
         "--dataset-steps", type=int, default=dataset_steps, help="size of regenerated data (1000000 = Minari's)"
     )
@@ -350,5 +350,12 @@ def write_metrics(output_dir, metadata, per_dataset):
     return metrics
 
 
+class _DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Appends "(default: ...)" to an option's help unless the help already says what its default is."""
+
+    def _get_help_string(self, action):
+        return action.help if "default" in (action.help or "") else super()._get_help_string(action)
+
+
 def new_parser(description):
-    return argparse.ArgumentParser(description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    return argparse.ArgumentParser(description=description, formatter_class=_DefaultsHelpFormatter)

@@ -243,3 +243,14 @@ def test_temporal_ensemble_is_recorded_as_acting_applies_it(arguments, acted):
                                            eval_episodes=1, dataset_steps=1)
     options = workflow.policy_options(workflow.parse_arguments(parser, arguments))
     assert options["temporal_ensemble"] == acted
+
+
+@pytest.mark.parametrize("name", ["pointmaze", "antmaze", "compare_bc"])
+def test_help_states_each_default_once(name, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        recipe(name)["main"](["--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert f"where models, metrics and plots go (default: outputs/{name})" in text
+    assert "(default: the env's; scores then not comparable)" in text
+    assert "(default: None)" not in text.split("--max-episode-steps")[1].split("--devices")[0]
