@@ -253,4 +253,6 @@ def test_help_states_each_default_once(name, capsys):
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
     assert f"where models, metrics and plots go (default: outputs/{name})" in text
     assert "(default: the env's; scores then not comparable)" in text
-    assert "(default: None)" not in text.split("--max-episode-steps")[1].split("--devices")[0]
+    max_episode_steps = text.split("--max-episode-steps")[-1].split("--devices")[0]  # its help, not the usage line
+    assert max_episode_steps.startswith(" MAX_EPISODE_STEPS shorter evaluation time limit")
+    assert "(default: None)" not in max_episode_steps
