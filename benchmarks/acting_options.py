@@ -33,6 +33,8 @@ def main():
     parser.add_argument("--episodes", type=int, default=50)
     parser.add_argument("--num-envs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=None, help="first episode seed (default: the agent's seed)")
+    parser.add_argument("--max-episode-steps", type=int, default=None,
+                        help="shorter time limit, as the recipes' option (default: the env's)")
     parser.add_argument("--plots", default=None, help="directory for each evaluation's trajectory plot")
     args = parser.parse_args()
 
@@ -57,7 +59,7 @@ def main():
         for path, model in group.items():
             seed = (model.seed or 0) if args.seed is None else args.seed
             report = evaluate(model, episodes=args.episodes, num_envs=args.num_envs, seed=seed,
-                              policy_options=options, progress=False)
+                              max_episode_steps=args.max_episode_steps, policy_options=options, progress=False)
             rows.append((report["success_rate"], report["normalized_score"], report["mean_return"]))
             print(f"{path} {json.dumps(options)}: success {rows[-1][0]:.2f}  normalised {rows[-1][1]:.3f}  "
                   f"return {rows[-1][2]:.1f}", flush=True)

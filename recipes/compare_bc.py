@@ -38,8 +38,9 @@ DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_ste
 SCORES = ("success_rate", "normalized_score", "mean_return")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
 ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None}
-# Settings of how a trained agent acts; `benchmarks/acting_options.py` evaluates a kept agent under others.
-ACTING_SETTINGS = ("eval_episodes", "return_update", "replan_every", "guidance_scale", "temporal_ensemble")
+# Settings of how a trained agent is evaluated; `benchmarks/acting_options.py` evaluates a kept agent under others.
+POLICY_SETTINGS = ("return_update", "replan_every", "guidance_scale", "temporal_ensemble")
+ACTING_SETTINGS = ("eval_episodes", "max_episode_steps") + POLICY_SETTINGS
 
 
 def summarise(per_seed):
@@ -152,8 +153,10 @@ def _evaluate_again_hint(run_dir, settings):
         f"python benchmarks/acting_options.py {os.path.join(run_dir, 'agent' if mage else 'model.keras')} "
         f"--episodes {settings['eval_episodes']}"
     )
+    if settings["max_episode_steps"] is not None:
+        command += f" --max-episode-steps {settings['max_episode_steps']}"
     if mage:
-        options = {key: settings[key] for key in ACTING_SETTINGS[1:]}
+        options = {key: settings[key] for key in POLICY_SETTINGS}
         command += f" --options '{json.dumps(options)}'"
     return f" Only how it acts differs: `{command}` evaluates the trained agent again."
 

@@ -113,7 +113,7 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="train_steps: 8 there, 9 now"):
         recipe("compare_bc")["main"](arguments + ["--train-steps", "9"])
     with pytest.raises(SystemExit, match=r"Only how it acts differs: `python benchmarks/acting_options.py .*"
-                       r"mage_seed0/agent --episodes 2 --options .*\"guidance_scale\": 2\.0"):
+                       r"mage_seed0/agent --episodes 2 --max-episode-steps 30 --options .*\"guidance_scale\": 2\.0"):
         recipe("compare_bc")["main"](arguments + ["--guidance-scale", "2"])
     monkeypatch.setitem(keras_mage.PRESETS["tiny"], "codebook_size", 16)  # a preset default changes
     with pytest.raises(SystemExit, match="finished run with other settings \\(config:"):
