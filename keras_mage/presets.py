@@ -15,9 +15,10 @@ import copy
 # `DEFAULTS`; a preset lists what differs.
 DEFAULTS = {
     # Window and tokenizer (section 2 of ../shared/MAGE.md).
-    "horizon": 16,  # H: entries per training window; also L (no downsampling).
+    "horizon": 16,  # H: entries per training window.
     "window_stride": 1,  # env steps between a window's (R, s) entries: the plan spans H * stride steps.
-    "scale_schedule": (1, 2, 3, 4, 6, 8, 12, 16),  # l_1 < ... < l_K = H.
+    "downsample": 1,  # the encoder's temporal downsampling: token maps of length L = H / downsample.
+    "scale_schedule": (1, 2, 3, 4, 6, 8, 12, 16),  # l_1 < ... < l_K = L.
     "code_dim": 32,  # C: width of a code vector.
     "codebook_size": 512,  # V: one codebook shared by all scales.
     "tokenizer_width": 128,  # channels of the encoder / decoder convolutions.
@@ -42,13 +43,15 @@ DEFAULTS = {
     "action_chunk": 1,  # predict a_0..a_{m-1}.
     "head_width": 256,
     "head_activation": "relu",  # as condition_activation.
-    "gumbel_temperature": 1.0,
+    "gumbel_temperature": 1.0,  # tau of the Gumbel-softmax relaxation: how soft the plan's gradient is.
     "gumbel_hard": True,  # one-hot samples forward, soft gradient (straight-through); False: soft mixtures.
+    "plan_temperature": 1.0,  # T of the training plan's tokens, argmax(logits / T + Gumbel noise); 0: greedy, as acting.
     # Return head: R_0 estimated from (s_0, goal), a target return that matches the state when acting.
     "return_head": False,  # the presets turn it on; False keeps models saved before it loadable.
     "return_expectile": 0.5,  # tau of its expectile regression; 0.5 is the mean return-to-go.
     # Training schedule and loss weights.
-    "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then all losses.
+    "tokenizer_warmup_steps": 2000,  # phase 1: tokenizer only; then the transformer and heads (phase 2).
+    "freeze_tokenizer": False,  # True: phase 2 trains the transformer and heads alone on a fixed tokenizer (VAR).
     "isolate_tokenizer": False,  # True: phase 2's generation losses leave the tokenizer's weights alone.
     "reconstruction_weight": 1.0,
     "vq_weight": 1.0,
@@ -56,7 +59,10 @@ DEFAULTS = {
     "token_weight": 1.0,
     "action_weight": 1.0,
     "return_weight": 1.0,
-    "learning_rate": 3e-4,
+    "learning_rate": 3e-4,  # the peak, after warm-up.
+    "learning_rate_warmup_steps": 0,  # linear warm-up at the start of each phase.
+    "learning_rate_decay": "constant",  # or "cosine": down to final_learning_rate_ratio x the peak by each phase's end.
+    "final_learning_rate_ratio": 0.1,
     "weight_decay": 1e-4,
     "batch_size": 256,
     # Data.

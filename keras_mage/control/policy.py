@@ -24,7 +24,8 @@ Example:
 import numpy as np
 
 RETURN_UPDATES = {
-    "discounted": "(R - r) / γ, the discounted return-to-go's own recursion, capped at the data's largest",
+    "discounted": "(R - r) / γ, the discounted return-to-go's own recursion, kept within the data's smallest "
+    "and largest return-to-go",
     "decrement": "R - r, as in Decision Transformer; a target below the data's smallest return-to-go "
     "(spent: after a goal the data's episode would have ended) restarts at the initial target",
     "fixed": "the target never changes within an episode",
@@ -161,8 +162,8 @@ class MAGEPolicy:
         if self.return_update == "discounted":
             if self.discount > 0:
                 self.target_returns /= self.discount
-            if highest is not None:
-                np.minimum(self.target_returns, highest, out=self.target_returns)
+            # Without a floor, rewards past the return left (at the goal of a continuing env) drive it to -inf.
+            np.clip(self.target_returns, 0.0 if lowest is None else lowest, highest, out=self.target_returns)
         if done is not None:
             self.reset(done)
 

@@ -54,15 +54,22 @@ class ConditionEmbedding(layers.Layer):
         )
 
     def call(self, condition, training=False):
+        return self.drop(self.embed(condition), training=training)
+
+    def embed(self, condition):
+        """The embedding of `condition`, never dropped (what the model's own plans are generated from)."""
         embedding = condition
         for layer in self.hidden:
             embedding = layer(embedding)
-        embedding = self.output_dense(embedding)
-        if training and self.dropout_rate > 0:
-            batch = ops.shape(condition)[0]
-            keep = keras.random.uniform((batch, 1), seed=self.seed_generator) >= self.dropout_rate
-            embedding = ops.where(keep, embedding, self.null_embedding(batch))
-        return embedding
+        return self.output_dense(embedding)
+
+    def drop(self, embedding, training=False):
+        """`embedding` with each sample replaced by the null embedding with probability `dropout_rate` in training."""
+        if not training or self.dropout_rate <= 0:
+            return embedding
+        batch = ops.shape(embedding)[0]
+        keep = keras.random.uniform((batch, 1), seed=self.seed_generator) >= self.dropout_rate
+        return ops.where(keep, embedding, self.null_embedding(batch))
 
     def null_embedding(self, batch):
         """The unconditional embedding, broadcast to (batch, width)."""

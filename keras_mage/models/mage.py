@@ -10,25 +10,35 @@ from keras_mage.layers.condition_embedding import ConditionEmbedding
 from keras_mage.layers.condition_guided_decoder import ConditionGuidedDecoder
 from keras_mage.layers.multiscale_quantizer import MultiScaleQuantizer
 from keras_mage.layers.next_scale_transformer import NextScaleTransformer
+from keras_mage.layers.resampling import area_matrix
 from keras_mage.layers.return_head import ReturnHead, expectile_loss
 from keras_mage.layers.trajectory_encoder import TrajectoryEncoder
 from keras_mage.models import sampling
 from keras_mage.models import checkpoint
 from keras_mage.models.training_data import as_training_data, batch_shapes
+from keras_mage.models.training_phase import PhaseSwitch, total_steps
+from keras_mage.models.two_phase_adamw import TwoPhaseAdamW
+from keras_mage.models.two_phase_schedule import TwoPhaseSchedule
 from keras_mage.models.validation import check_batch_shapes, check_config
 
 LOSS_NAMES = ("reconstruction_loss", "vq_loss", "condition_loss", "token_loss", "action_loss")
+TOKENIZER_LAYERS = ("encoder", "quantizer", "decoder")
+GENERATION_LAYERS = ("condition_embedding", "transformer", "action_head")  # trained from phase 2 on
 
 
 @keras.saving.register_keras_serializable(package="keras_mage")
 class MAGE(keras.Model):
-    """Multi-scale autoregressive generation for offline RL (../shared/MAGE.md).
+    """Multi-scale autoregressive generation for offline RL (arXiv 2602.23770).
 
-    `fit` trains everything at once: tokenizer reconstruction, commitment and
-    condition losses from the first step (and the return head's expectile
-    loss, with `return_head`); token cross-entropy, the action loss and the
-    condition loss on the Gumbel-softmax plan after `tokenizer_warmup_steps`
-    (two phases inside one `fit`). `fit` takes an
+    `fit` trains in two phases. Phase 1, the first `tokenizer_warmup_steps`
+    steps: the tokenizer's reconstruction, commitment and condition losses
+    (and the return head's expectile loss, with `return_head`). Phase 2: the
+    token cross-entropy, and the action loss and condition loss on a plan the
+    transformer generates itself (Gumbel-softmax samples at
+    `plan_temperature`, from the condition never dropped), training the
+    transformer, condition MLP and action head from a clean optimizer state;
+    with `freeze_tokenizer` (VAR's way) the tokenizer and codebook stay as
+    phase 1 left them. See docs/architecture.md. `fit` takes an
     offline dataset directly (Minari id or object, TFDS name or directory,
     HDF5 path, numpy episodes) or ready batches (see docs/contracts.md).
     Options not passed take `keras_mage.presets.DEFAULTS`; `from_preset` is
@@ -68,8 +78,9 @@ class MAGE(keras.Model):
         self.seed = seed
         self.sampling_seed = keras.random.SeedGenerator(_offset(seed, 3), name="sampling_seed")
         policy = self.dtype_policy
+        self.training_phase = 1 if self.tokenizer_warmup_steps > 0 else 2  # `fit` sets it from the optimizer's step
         self.encoder = TrajectoryEncoder(
-            self.tokenizer_width, self.code_dim, self.tokenizer_blocks, dtype=policy, name="encoder"
+            self.tokenizer_width, self.code_dim, self.tokenizer_blocks, self.downsample, dtype=policy, name="encoder"
         )
         self.quantizer = MultiScaleQuantizer(
             self.scale_schedule,
@@ -99,7 +110,7 @@ class MAGE(keras.Model):
             dtype=policy,
             name="transformer",
         )
-        names = LOSS_NAMES + (("return_loss",) if self.return_head else ()) + ("perplexity",)
+        names = LOSS_NAMES + (("return_loss",) if self.return_head else ()) + ("perplexity", "codebook_usage")
         self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
 
     @classmethod
@@ -128,7 +139,8 @@ class MAGE(keras.Model):
             keras.utils.set_random_seed(self.seed)
         policy = self.dtype_policy
         self.decoder = ConditionGuidedDecoder(
-            self.tokenizer_width, 1 + self.state_dim, self.tokenizer_blocks, dtype=policy, name="decoder"
+            self.tokenizer_width, 1 + self.state_dim, self.tokenizer_blocks, self.downsample, dtype=policy,
+            name="decoder",
         )
         self.action_head = ActionHead(
             self.head_width, self.action_dim, self.action_chunk, self.head_activation, dtype=policy, name="action_head"
@@ -137,7 +149,7 @@ class MAGE(keras.Model):
             self.return_estimator = ReturnHead(self.head_width, self.head_activation, dtype=policy, name="return_head")
         self.gumbel_seed = keras.random.SeedGenerator(_offset(self.seed, 4), name="gumbel_seed")
         window_shape = (None, self.horizon, 1 + self.state_dim)
-        feature_shape = (None, self.horizon, self.code_dim)
+        feature_shape = (None, self.scale_schedule[-1], self.code_dim)
         condition_shape = (None, self.condition_dim)
         self.encoder.build(window_shape)
         self.quantizer.build(feature_shape)
@@ -177,7 +189,13 @@ class MAGE(keras.Model):
         parts = [first_states] + ([goals] if self.goal_dim else [])
         return ops.concatenate([ops.cast(p, self.compute_dtype) for p in parts], axis=-1)
 
+    @property
+    def tokenizer_trains(self):
+        """Whether a training step now trains the tokenizer: in phase 1, and in phase 2 unless `freeze_tokenizer`."""
+        return self.training_phase == 1 or not self.freeze_tokenizer
+
     def call(self, inputs, training=False):
+        """Every output in inference; in training only those of the current phase (phase 1: the tokenizer's)."""
         check_batch_shapes(
             {k: tuple(v.shape) for k, v in inputs.items()}, self.horizon, self.state_dim, self.action_dim, self.goal_dim
         )
@@ -185,28 +203,36 @@ class MAGE(keras.Model):
         returns = ops.cast(inputs["returns"], self.compute_dtype)
         window = ops.concatenate([returns, states], axis=-1)
         condition = self.condition_vector(states[:, 0], inputs.get("goals"), returns[:, 0])
-
-        quantized = self.quantizer(self.encoder(window), training=training)
-        reconstruction = self.decoder(quantized["f_hat"], condition)
-        embedding = self.condition_embedding(condition, training=training)
-        next_inputs = quantized["next_inputs"]
-        if self.isolate_tokenizer:
-            next_inputs = ops.stop_gradient(next_inputs)
-        logits = self.transformer(embedding, next_inputs, training=training)
-        plan = self.sampled_plan(embedding, training=training)
-        decode_plan = lambda features: self.decoder(features, condition)
         head_state = self.head_state(states[:, 0], inputs.get("goals"))
-        outputs = {"first_return": self.return_estimator(head_state)} if self.return_head else {}
-        return {
-            **outputs,
-            "reconstruction": reconstruction,
-            "logits": logits,
+        trains_tokenizer = training and self.tokenizer_trains
+
+        features = self.encoder(window)
+        if not trains_tokenizer:
+            features = ops.stop_gradient(features)
+        quantized = self.quantizer(features, training=trains_tokenizer)
+        reconstruction = self.decoder(quantized["f_hat"], condition)
+        outputs = {
+            "reconstruction": reconstruction if trains_tokenizer or not training else ops.stop_gradient(reconstruction),
             "indices": quantized["indices"],
             "vq_loss": quantized["vq_loss"],
             "perplexity": quantized["perplexity"],
-            "actions": self.action_head(head_state, plan),
-            "plan_first_step": self.through_tokenizer(decode_plan, plan, training)[:, 0],
         }
+        if self.return_head:
+            outputs["first_return"] = self.return_estimator(head_state)
+        if training and self.training_phase == 1:
+            return outputs
+
+        embedding = self.condition_embedding.embed(condition)
+        next_inputs = quantized["next_inputs"]
+        if self.isolate_tokenizer or not trains_tokenizer:
+            next_inputs = ops.stop_gradient(next_inputs)
+        dropped = self.condition_embedding.drop(embedding, training=training)  # for guidance: the token loss alone
+        outputs["logits"] = self.transformer(dropped, next_inputs, training=training)
+        plan = self.sampled_plan(embedding, training=training)
+        decode_plan = lambda features: self.decoder(features, condition)
+        outputs["actions"] = self.action_head(head_state, plan)
+        outputs["plan_first_step"] = self.through_tokenizer(decode_plan, plan, training)[:, 0]
+        return outputs
 
     def coarse_to_fine(self, embedding, scale_features, training=False, repeat_inputs=1):
         """f_hat (batch, L, C) generated scale by scale with the key/value cache.
@@ -230,23 +256,26 @@ class MAGE(keras.Model):
     def sampled_plan(self, embedding, training=False):
         """The model's own plan, generated coarse to fine from Gumbel-softmax samples.
 
-        Each scale mixes codebook rows with Gumbel-softmax weights (hard
-        one-hot forward, soft gradient, when `gumbel_hard`), so the plan the
-        action head and L_cond see in training is drawn like the one it gets
-        when acting, and their losses reach the transformer. Without
-        `training` no noise is added: with `gumbel_hard` the plan is then the
-        greedy one `generate` makes, else softmax mixtures.
+        Each scale's tokens are drawn at `plan_temperature` T, as
+        `argmax(logits / T + Gumbel noise)` (greedy for T = 0, the acting
+        default), and mix codebook rows with the weights
+        `softmax((logits / T + noise) / gumbel_temperature)`: one-hot forward
+        with that soft gradient (straight-through) when `gumbel_hard`, else the
+        soft mixture itself. The plan the action head and L_cond see in
+        training thus comes from the condition alone, as when acting, and their
+        losses reach the transformer. Without `training` no noise is added:
+        with `gumbel_hard` the plan is then the greedy one `generate` makes.
         """
         codebook = ops.cast(self.quantizer.codebook, self.compute_dtype)
 
         def scale_features(logits, k):
             logits = ops.cast(logits, "float32")
-            if training:  # Gumbel noise in float32: 1 - 1e-6 rounds to 1 in bfloat16
+            if training and self.plan_temperature > 0:  # Gumbel noise in float32: 1 - 1e-6 rounds to 1 in bfloat16
                 uniform = keras.random.uniform(ops.shape(logits), 1e-6, 1.0 - 1e-6, seed=self.gumbel_seed)
-                logits = logits - ops.log(-ops.log(uniform))
+                logits = logits / self.plan_temperature - ops.log(-ops.log(uniform))
             weights = ops.softmax(logits / self.gumbel_temperature, axis=-1)
             if self.gumbel_hard:
-                hard = ops.one_hot(ops.argmax(weights, axis=-1), self.codebook_size, dtype=weights.dtype)
+                hard = ops.one_hot(ops.argmax(logits, axis=-1), self.codebook_size, dtype=weights.dtype)
                 weights = weights + ops.stop_gradient(hard - weights)
             mixture = ops.matmul(ops.cast(weights, self.compute_dtype), codebook)
             return self.through_tokenizer(lambda codes: self.quantizer.codes_to_features(codes, k), mixture, training)
@@ -261,11 +290,18 @@ class MAGE(keras.Model):
         plan's losses train the transformer without moving the tokenizer.
         """
         y = function(x)
-        if not (training and self.isolate_tokenizer):  # outside training no gradient is taken
+        # Outside training no gradient is taken; a frozen tokenizer's weights are left alone by the optimizer.
+        if not (training and self.isolate_tokenizer and self.tokenizer_trains):
             return y
         return y - function(ops.stop_gradient(x)) + ops.stop_gradient(y)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The weighted sum of the current phase's losses; every loss computed is shown in the progress bar.
+
+        The tokenizer's losses count while it trains (phase 1; phase 2 too
+        unless `freeze_tokenizer`), the generation losses (tokens, actions,
+        L_cond on the plan) once `call` returns them (phase 2, and inference).
+        """
         mask = ops.cast(x["mask"], "float32")
         states = ops.cast(x["observations"], "float32")
         returns = ops.cast(x["returns"], "float32")
@@ -275,29 +311,33 @@ class MAGE(keras.Model):
         step_error = ops.mean((reconstruction - window) ** 2, axis=-1)
         losses = {"reconstruction_loss": _masked_mean(step_error, mask), "vq_loss": y_pred["vq_loss"]}
         first_step = window[:, 0]
-        plan_first = ops.cast(y_pred["plan_first_step"], "float32")
-        tokenizer_condition = ops.mean((reconstruction[:, 0] - first_step) ** 2)
-        plan_condition = ops.mean((plan_first - first_step) ** 2)
-
-        token_error = keras.losses.sparse_categorical_crossentropy(
-            y_pred["indices"], ops.cast(y_pred["logits"], "float32"), from_logits=True
-        )
-        losses["token_loss"] = _masked_mean(token_error, self.token_mask(mask))
-        chunk = self.action_chunk
-        predicted = ops.cast(y_pred["actions"], "float32")
-        target = ops.cast(x["actions"][:, :chunk], "float32")
-        action_mask = ops.cast(x.get("action_mask", x["mask"]), "float32")  # hand-made batches may have none
-        losses["action_loss"] = _masked_mean(ops.mean((predicted - target) ** 2, axis=-1), action_mask[:, :chunk])
-
-        # Phase 2 (after the tokenizer warm-up) switches on the generation losses.
-        phase_2 = ops.cast(self.quantizer.step > self.tokenizer_warmup_steps, "float32")
-        losses["condition_loss"] = tokenizer_condition + phase_2 * plan_condition
-        total = (
-            self.reconstruction_weight * losses["reconstruction_loss"]
-            + self.vq_weight * losses["vq_loss"]
-            + self.condition_weight * losses["condition_loss"]
-            + phase_2 * (self.token_weight * losses["token_loss"] + self.action_weight * losses["action_loss"])
-        )
+        losses["condition_loss"] = tokenizer_condition = ops.mean((reconstruction[:, 0] - first_step) ** 2)
+        total = 0.0
+        if not training or self.tokenizer_trains:
+            total = (
+                self.reconstruction_weight * losses["reconstruction_loss"]
+                + self.vq_weight * losses["vq_loss"]
+                + self.condition_weight * tokenizer_condition
+            )
+        if "logits" in y_pred:
+            token_error = keras.losses.sparse_categorical_crossentropy(
+                y_pred["indices"], ops.cast(y_pred["logits"], "float32"), from_logits=True
+            )
+            losses["token_loss"] = _masked_mean(token_error, self.token_mask(mask))
+            chunk = self.action_chunk
+            predicted = ops.cast(y_pred["actions"], "float32")
+            target = ops.cast(x["actions"][:, :chunk], "float32")
+            action_mask = ops.cast(x.get("action_mask", x["mask"]), "float32")  # hand-made batches may have none
+            losses["action_loss"] = _masked_mean(
+                ops.mean((predicted - target) ** 2, axis=-1), action_mask[:, :chunk]
+            )
+            plan_condition = ops.mean((ops.cast(y_pred["plan_first_step"], "float32") - first_step) ** 2)
+            losses["condition_loss"] = tokenizer_condition + plan_condition
+            total = total + (
+                self.token_weight * losses["token_loss"]
+                + self.action_weight * losses["action_loss"]
+                + self.condition_weight * plan_condition
+            )
         if self.return_head:
             error = returns[:, 0] - ops.cast(y_pred["first_return"], "float32")
             losses["return_loss"] = expectile_loss(error, self.return_expectile)
@@ -305,20 +345,30 @@ class MAGE(keras.Model):
         for name, value in losses.items():
             self.trackers[name].update_state(value)
         self.trackers["perplexity"].update_state(y_pred["perplexity"])
+        self.trackers["codebook_usage"].update_state(self.quantizer.codebook_usage())
         return total * distribution.replica_loss_scale()
 
     def token_mask(self, mask):
         """(batch, T) mask of tokens whose time span holds at least one real step."""
-        pooled = [
-            ops.einsum("ls,bs->bl", ops.convert_to_tensor(m), mask) for m in self.quantizer.down
-        ]
+        steps = area_matrix(self.horizon, self.scale_schedule[-1])  # the window's steps -> L (downsample)
+        pooled = [ops.einsum("ls,bs->bl", ops.convert_to_tensor(m @ steps), mask) for m in self.quantizer.down]
         return ops.cast(ops.concatenate(pooled, axis=1) > 0, "float32")
 
     def compile(self, optimizer=None, **kwargs):
-        """Compiles with AdamW (the preset's learning rate and weight decay, clipnorm 1) by default."""
+        """Compiles with `TwoPhaseAdamW` by default (the preset's learning rate schedule and weight decay, clipnorm 1).
+
+        Its phase 2 weights (transformer, condition MLP, action head) start
+        their Adam statistics at the switch; a frozen tokenizer stops there.
+        """
         if optimizer is None:
-            optimizer = keras.optimizers.AdamW(
-                learning_rate=self.learning_rate, weight_decay=self.weight_decay, global_clipnorm=1.0
+            schedule = TwoPhaseSchedule(
+                self.learning_rate, self.tokenizer_warmup_steps, self.learning_rate_warmup_steps,
+                decay=self.learning_rate_decay, final_ratio=self.final_learning_rate_ratio,
+            )
+            optimizer = TwoPhaseAdamW(
+                schedule, weight_decay=self.weight_decay, global_clipnorm=1.0,
+                switch_step=self.tokenizer_warmup_steps, second_phase=GENERATION_LAYERS,
+                first_phase=TOKENIZER_LAYERS if self.freeze_tokenizer else (),
             )
         super().compile(optimizer=optimizer, **kwargs)
 
@@ -367,12 +417,20 @@ class MAGE(keras.Model):
             # Build from the batch shapes rather than by Keras' symbolic call
             # (which fails for torch under mixed precision).
             self.build(shapes)
+        callbacks = list(kwargs.pop("callbacks", None) or [])
         if checkpoint_dir:
-            kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [checkpoint.EpochCheckpoint(checkpoint_dir)]
+            callbacks.append(checkpoint.EpochCheckpoint(checkpoint_dir))
             if initial_epoch:
                 checkpoint.restore(self, checkpoint_dir)
                 kwargs["initial_epoch"] = initial_epoch
-        history = super().fit(x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
+        first_step = int(ops.convert_to_numpy(self.optimizer.iterations))
+        if isinstance(self.optimizer, TwoPhaseAdamW):  # the phase 2 decay ends with this fit
+            steps = total_steps(x, epochs - initial_epoch, steps_per_epoch, batch_size)
+            self.optimizer.set_total_steps(None if steps is None else first_step + steps)
+        callbacks.append(PhaseSwitch(self.tokenizer_warmup_steps, first_step))
+        history = super().fit(
+            x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, callbacks=callbacks, **kwargs
+        )
         return checkpoint.prepend_history(history, resumed) if initial_epoch else history
 
     # ------------------------------------------------------------ generation

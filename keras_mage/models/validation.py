@@ -1,28 +1,40 @@
 """Checks that turn bad configurations and batches into errors that say what to fix."""
 
+from keras_mage.models.two_phase_schedule import DECAYS
+
 
 def check_config(config):
     """Raises ValueError for an inconsistent MAGE configuration."""
     schedule = [int(length) for length in config["scale_schedule"]]
     horizon = int(config["horizon"])
+    for name in ("window_stride", "downsample"):
+        value = config[name]
+        if isinstance(value, bool) or int(value) != value or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
     if not schedule or any(length < 1 for length in schedule):
         raise ValueError(f"scale_schedule must be non-empty positive lengths, got {schedule}.")
     if any(a >= b for a, b in zip(schedule, schedule[1:])):
         raise ValueError(f"scale_schedule must be strictly increasing (l_1 < ... < l_K), got {schedule}.")
-    if schedule[-1] != horizon:
+    length = horizon // config["downsample"]
+    if schedule[-1] * config["downsample"] != horizon:
         raise ValueError(
-            f"The last scale length must equal the horizon: scale_schedule={schedule} ends at "
-            f"{schedule[-1]} but horizon={horizon}. Set horizon={schedule[-1]} or end the schedule at {horizon}."
+            f"The last scale length must equal the horizon / downsample: scale_schedule={schedule} ends at "
+            f"{schedule[-1]} but horizon={horizon} / downsample={config['downsample']} is "
+            f"{horizon / config['downsample']:g}. Set horizon={schedule[-1] * config['downsample']} or end the "
+            f"schedule at {length}."
         )
+    if not config["plan_temperature"] >= 0:
+        raise ValueError(f"plan_temperature must be >= 0 (0: greedy plans), got {config['plan_temperature']}.")
+    if config["learning_rate_decay"] not in DECAYS:
+        raise ValueError(f"learning_rate_decay must be one of {DECAYS}, got {config['learning_rate_decay']!r}.")
+    if config["learning_rate_warmup_steps"] < 0:
+        raise ValueError(f"learning_rate_warmup_steps must be >= 0, got {config['learning_rate_warmup_steps']}.")
     if not 1 <= config["num_phi"] <= len(schedule):
         raise ValueError(f"num_phi must be between 1 and K={len(schedule)}, got {config['num_phi']}.")
     if config["model_width"] % config["num_heads"]:
         raise ValueError(
             f"model_width={config['model_width']} must be divisible by num_heads={config['num_heads']}."
         )
-    stride = config["window_stride"]
-    if isinstance(stride, bool) or int(stride) != stride or stride < 1:
-        raise ValueError(f"window_stride must be an integer >= 1, got {stride!r}.")
     if not 1 <= config["action_chunk"] <= horizon:
         raise ValueError(f"action_chunk must be between 1 and horizon={horizon}, got {config['action_chunk']}.")
     if config["codebook_size"] < 2:
