@@ -63,7 +63,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(features))
     held_out, train = order[:HELD_OUT], order[HELD_OUT:]
-    steps = args.steps or int(keras.ops.convert_to_numpy(old.quantizer.step))
+    steps = args.steps or int(keras.ops.convert_to_numpy(old.optimizer.iterations))
     drawn = rng.choice(train, size=steps * model.batch_size)  # `steps` batches, as fit draws them
     keras.utils.set_random_seed(args.seed)
     head = keras.Sequential([keras.Input((features.shape[1],)), model.return_estimator])

@@ -70,9 +70,14 @@ DEFAULTS = {
     "reward_scale": 1.0,
 }
 
+# How every preset trains since 2026-12-04 (docs/architecture.md, "Two phases"): VAR's way, the tokenizer
+# frozen once the transformer trains, each phase with a warm-up and a cosine decay, a return head.
+TRAINING = {"freeze_tokenizer": True, "learning_rate_decay": "cosine", "return_head": True}
+
 PRESETS = {
     # Seconds on a CPU: for tests and smoke runs.
     "tiny": {
+        **TRAINING,
         "horizon": 8,
         "scale_schedule": (1, 2, 4, 8),
         "code_dim": 8,
@@ -86,13 +91,14 @@ PRESETS = {
         "num_heads": 2,
         "mlp_ratio": 2.0,
         "dropout": 0.0,
-        "tokenizer_warmup_steps": 20,
+        "tokenizer_warmup_steps": 1000,  # phase 1 steps are cheap: the frozen tokenizer gets them all
+        "learning_rate_warmup_steps": 50,
         "learning_rate": 1e-3,
         "batch_size": 32,
-        "return_head": True,
     },
     # Between the two: about 0.5 s a training step on 2 CPU cores (docs/results.md); the main job trains `tiny`.
     "small": {
+        **TRAINING,
         "horizon": 16,
         "scale_schedule": (1, 2, 4, 8, 16),
         "code_dim": 16,
@@ -102,18 +108,14 @@ PRESETS = {
         "model_width": 128,
         "num_layers": 3,
         "num_heads": 4,
-        "tokenizer_warmup_steps": 500,
+        "learning_rate_warmup_steps": 100,
         "learning_rate": 5e-4,
         "batch_size": 128,
-        "return_head": True,
     },
-    # The paper's shape (K = 8 scales): GPU runs. Isolated tokenizer: without
-    # it `base`'s tokenizer drifted in phase 2 (docs/results.md, "`base` at a CPU budget").
-    # Plans span 64 steps (window_stride 4) and predict 4 actions, acted on with
-    # temporal ensembling: ahead of BC on both mazes where stride 1 was level on
-    # the large one (docs/results.md, "Where it stands"). The paper's consecutive
-    # windows: --set window_stride=1 --set action_chunk=1.
-    "base": {"isolate_tokenizer": True, "return_head": True, "window_stride": 4, "action_chunk": 4},
+    # The paper's shape (K = 8 scales): GPU runs. Plans span 64 steps (window_stride 4) and predict 4
+    # actions, acted on with temporal ensembling: ahead of BC on both mazes where stride 1 was level on
+    # the large one (docs/results.md). The paper's consecutive windows: --set window_stride=1 --set action_chunk=1.
+    "base": {**TRAINING, "learning_rate_warmup_steps": 100, "window_stride": 4, "action_chunk": 4},
 }
 
 

@@ -81,16 +81,23 @@ def plot_trajectories(results, path, env=None, title=None, max_episodes=50):
 
 
 def plot_learning_curve(history, path, title="training losses"):
-    """Plots every loss in a Keras `History` (or its `.history` dict) per epoch; returns `path`."""
+    """Plots every loss in a Keras `History` (or its `.history` dict) per epoch; returns `path`.
+
+    A loss of exactly 0 is one not computed in that epoch (MAGE's phase 2
+    losses during phase 1) and is left out.
+    """
     logs = getattr(history, "history", history)
-    losses = {name: values for name, values in logs.items() if name.endswith("loss") and len(values)}
+    losses = {
+        name: np.where(np.asarray(values, float) == 0.0, np.nan, values)
+        for name, values in logs.items() if name.endswith("loss") and len(values)
+    }
     if not losses:
         raise ValueError(f"no losses to plot: the history holds {sorted(logs)}.")
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(7, 4.5))
     for name, values in sorted(losses.items()):
         axes.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=name)
-    if all(min(values) > 0 for values in losses.values()):
+    if all(np.all(values[~np.isnan(values)] > 0) for values in losses.values()):
         axes.set_yscale("log")
     from matplotlib.ticker import MaxNLocator
 

@@ -50,6 +50,17 @@ def test_learning_curve_from_history_dict(tmp_path):
         plot_learning_curve({"perplexity": [1.0]}, tmp_path / "none.png")
 
 
+def test_learning_curve_leaves_out_losses_not_yet_computed(tmp_path, monkeypatch):
+    from keras_mage.control import plotting
+
+    figures = []
+    monkeypatch.setattr(plotting, "_save", lambda figure, path: figures.append(figure))
+    plot_learning_curve({"loss": [3.0, 2.0, 1.0], "token_loss": [0.0, 2.0, 1.5]}, tmp_path / "curve.png")
+    axes = figures[0].axes[0]
+    token_line = next(line for line in axes.get_lines() if line.get_label() == "token_loss")
+    assert np.isnan(token_line.get_ydata()[0]) and axes.get_yscale() == "log"  # phase 1's 0 is a gap, not a value
+
+
 def test_comparison_plot_of_paired_seeds(tmp_path):
     def runs(scores):
         per_seed = [{"seed": seed, "success_rate": s, "normalized_score": None} for seed, s in enumerate(scores)]

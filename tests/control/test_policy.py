@@ -109,6 +109,9 @@ def test_discounted_target_undoes_the_discount_and_stays_within_the_data(make_ag
     np.testing.assert_allclose(policy.target_returns, [1.0, 0.5])  # (R - r) / discount
     policy.observe([0.0, 0.0])
     np.testing.assert_allclose(policy.target_returns, [1.5, 1.0])  # 2.0 capped at return_max
+    for _ in range(20):  # at the goal of a continuing env: a reward every step, past the return left
+        policy.observe([1.0, 1.0])
+    np.testing.assert_allclose(policy.target_returns, [0.0, 0.0])  # floored at return_min (0), not -2e6
 
 
 def test_estimated_target_is_the_return_heads_at_each_new_plan(make_agent):
