@@ -17,11 +17,14 @@ import numpy as np
 
 
 def build_model(preset, state_dim=6, goal_dim=2, action_dim=2):
+    import dataclasses
+
     import keras_mage
+    from keras_mage.data import DataStatistics
 
     model = keras_mage.MAGE.from_preset(preset, seed=0, state_dim=state_dim, goal_dim=goal_dim, action_dim=action_dim)
     model.build(model.get_build_config()["input_shape"])
-    model.data_statistics = {"return_quantile": 1.0}
+    model.data_statistics = dataclasses.replace(DataStatistics.identity(state_dim, goal_dim, action_dim), return_quantile=1.0)
     return model
 
 

@@ -77,7 +77,7 @@ case "$mode" in
     deadline=$((SECONDS + LIMIT))
     left() { if [ "$LIMIT" = 0 ]; then echo 0; else echo $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)); fi; }
     for maze in $MAZES; do  # data first, one process per maze (a no-op once generated)
-      python3 -c "from keras_mage.control.workflow import pointmaze_dataset as d; d('$maze', $DATA_STEPS)" &
+      python3 -c "from keras_mage.runs.datasets import pointmaze_dataset as d; d('$maze', $DATA_STEPS)" &
     done
     wait
     options=(--preset "$PRESET" --train-steps "$STEPS" --eval-episodes "$EPISODES" --num-envs "$EPISODES"
@@ -85,7 +85,7 @@ case "$mode" in
     job() {  # maze seed: MAGE and BC, then both on held-out episodes under each HELDOUT option set
       timeout "$(left)" python3 recipes/compare_bc.py "${options[@]}" --maze "$1" --seeds "$2" || return
       [ -z "$HELDOUT" ] && return
-      timeout "$(left)" python3 benchmarks/acting_options.py "$RESULTS/$1/mage_seed$2/agent" \
+      timeout "$(left)" python3 studies/acting_options.py "$RESULTS/$1/mage_seed$2/agent" \
         "$RESULTS/$1/bc_seed$2/model.keras" --seed 1000 --episodes "$EPISODES" --num-envs "$EPISODES" --options $HELDOUT
     }
     finished=1

@@ -16,12 +16,15 @@ Usage (torch: its weights can be read between steps):
 """
 
 import argparse
-import ast
+import os
+import sys
 
 import keras
 import numpy as np
 
-import keras_mage
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "recipes"))
+import keras_mage  # noqa: E402
+from recipe_cli import parse_options  # noqa: E402
 
 REPORTED = (1, 2, 10, 30, 100, 300)
 
@@ -56,13 +59,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--set", dest="options", action="append", default=[], metavar="OPTION=VALUE")
     args = parser.parse_args()
-    options = {}
-    for pair in args.options:
-        name, _, value = pair.partition("=")
-        try:
-            options[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            options[name] = value
+    options = parse_options(args.options)
     model = keras_mage.MAGE.from_preset(args.preset, seed=args.seed, **options)
     recorder = UpdateSize(model.transformer)
     model.fit(args.dataset, epochs=1, steps_per_epoch=args.steps, verbose=0, callbacks=[recorder])

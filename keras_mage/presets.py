@@ -14,7 +14,7 @@ import copy
 # Keys are MAGE constructor arguments. Values not set in a preset fall back to
 # `DEFAULTS`; a preset lists what differs.
 DEFAULTS = {
-    # Window and tokenizer (section 2 of ../shared/MAGE.md).
+    # Window and tokenizer (section 2 of the paper, arXiv 2602.23770).
     "horizon": 16,  # H: entries per training window.
     "window_stride": 1,  # env steps between a window's (R, s) entries: the plan spans H * stride steps.
     "downsample": 1,  # the encoder's temporal downsampling: token maps of length L = H / downsample.

@@ -13,32 +13,35 @@ Example:
 """
 
 import os
+import sys
 
-from keras_mage.control import workflow
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import recipe_cli  # noqa: E402
+from keras_mage.datagen.catalogue import POINTMAZE_MAZES  # noqa: E402
+from keras_mage.runs import datasets, training  # noqa: E402
 
 DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=200_000,
                 output_dir="outputs/pointmaze")
 
 
 def main(argv=None):
-    parser = workflow.new_parser(__doc__.split("\n\n")[0])
-    workflow.add_common_arguments(parser, **DEFAULTS)
-    parser.add_argument("--maze", nargs="+", default=["umaze"], choices=["umaze", "medium", "large"],
+    parser = recipe_cli.new_parser(__doc__.split("\n\n")[0])
+    recipe_cli.add_common_arguments(parser, **DEFAULTS)
+    parser.add_argument("--maze", nargs="+", default=["umaze"], choices=POINTMAZE_MAZES,
                         help="PointMaze mazes, each with its regenerated data")
     parser.add_argument("--dataset", default=None, help="use this Minari dataset id instead of generated data")
-    args = workflow.parse_arguments(parser, argv)
-    output_dir = args.output_dir
+    args = recipe_cli.parse_arguments(parser, argv)
     if args.dataset:
-        datasets = {args.dataset.replace("/", "_"): args.dataset}
+        names = {args.dataset.replace("/", "_"): args.dataset}
     else:
-        datasets = {maze: workflow.pointmaze_dataset(maze, args.dataset_steps, args.ref_episodes) for maze in args.maze}
+        names = {maze: datasets.pointmaze_dataset(maze, args.dataset_steps, args.ref_episodes) for maze in args.maze}
     reports = {}
-    for name, dataset_id in datasets.items():
-        reports[name] = workflow.train_and_evaluate(args, dataset_id, os.path.join(output_dir, name))
+    for name, dataset_id in names.items():
+        reports[name] = recipe_cli.train_and_evaluate(args, dataset_id, os.path.join(args.output_dir, name))
         print(f"{dataset_id}: success {reports[name]['success_rate']:.2f}, "
               f"normalised score {reports[name]['normalized_score']}", flush=True)
-    metrics = workflow.write_metrics(output_dir, workflow.run_metadata(args, "pointmaze"), reports)
-    print(f"Wrote {os.path.join(output_dir, 'metrics.json')}: success rate {metrics['success_rate']:.2f}")
+    metrics = training.write_metrics(args.output_dir, recipe_cli.run_metadata(args, "pointmaze"), reports)
+    print(f"Wrote {os.path.join(args.output_dir, 'metrics.json')}: success rate {metrics['success_rate']:.2f}")
     return metrics
 
 

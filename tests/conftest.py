@@ -54,3 +54,20 @@ def trained_tiny(batches):
     model = keras_mage.MAGE.from_preset("tiny", seed=0, tokenizer_warmup_steps=4)
     history = model.fit(batches, batch_size=32, epochs=4, verbose=0)
     return model, history
+
+
+@pytest.fixture(scope="session")
+def pointmaze_dataset(tmp_path_factory):
+    """A 3,000-step regenerated PointMaze UMaze dataset in a temporary Minari root (session-wide)."""
+    from keras_mage.datagen import generate_pointmaze
+
+    root = tmp_path_factory.mktemp("minari")
+    previous = os.environ.get("MINARI_DATASETS_PATH")
+    os.environ["MINARI_DATASETS_PATH"] = str(root)
+    try:
+        yield generate_pointmaze("umaze", steps=3000, seed=123, ref_episodes=2, progress=False)
+    finally:
+        if previous is None:
+            os.environ.pop("MINARI_DATASETS_PATH")
+        else:
+            os.environ["MINARI_DATASETS_PATH"] = previous

@@ -18,7 +18,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_mage.models.acting import normalized_inputs, statistics_constants
+from keras_mage.data.statistics import StatisticsAttribute
+from keras_mage.models.acting import normalized_inputs, statistics_of
 from keras_mage.models.training_data import as_training_data
 
 
@@ -28,13 +29,14 @@ class BehaviorCloning(keras.Model):
 
     Args:
         hidden_units: widths of the hidden layers.
-        activation: their activation (ReLU; see `benchmarks/mlp_activation.py`).
+        activation: their activation (ReLU; see `studies/mlp_activation.py`).
         learning_rate, batch_size, discount: as in MAGE's presets (the
             discount only shapes the stored return statistics).
         seed: initialisation and data-order seed.
     """
 
     action_chunk = 1
+    data_statistics = StatisticsAttribute()
 
     def __init__(
         self,
@@ -128,11 +130,11 @@ class BehaviorCloning(keras.Model):
         """Raw actions (batch, 1, da) for raw states and goals; returns and sampling options are ignored."""
         if not self.built:
             raise ValueError("The baseline is not built yet: train it with `fit` first.")
-        c = statistics_constants(self)
+        statistics = statistics_of(self)
         states, goals = normalized_inputs(self, observations, goals)
         batch = {"observations": states[:, None]} | ({} if goals is None else {"goals": goals})
         actions = ops.convert_to_numpy(self(batch, training=False))
-        return np.clip(actions, c["action_low"], c["action_high"])
+        return np.clip(actions, statistics.action_low, statistics.action_high)
 
     def get_config(self):
         return {
@@ -145,6 +147,6 @@ class BehaviorCloning(keras.Model):
             "state_dim": self.state_dim,
             "action_dim": self.action_dim,
             "goal_dim": self.goal_dim,
-            "data_statistics": self.data_statistics,
+            "data_statistics": None if self.data_statistics is None else self.data_statistics.get_config(),
             "seed": self.seed,
         }

@@ -6,7 +6,8 @@ Example:
 >>> results = evaluate(model, "keras_mage/pointmaze/umaze-v0", episodes=50)  # doctest: +SKIP
 """
 
+from keras_mage.control.acting_options import ActingOptions
 from keras_mage.control.evaluation import evaluate
 from keras_mage.control.policy import MAGEPolicy
 
-__all__ = ["MAGEPolicy", "evaluate"]
+__all__ = ["ActingOptions", "MAGEPolicy", "evaluate"]

@@ -16,14 +16,17 @@ Example:
 
 import numpy as np
 
+from keras_mage.control.acting_options import ActingOptions
 from keras_mage.control.environments import resolve_environment
-from keras_mage.control.files import write_json
 from keras_mage.control.policy import MAGEPolicy
 from keras_mage.maze_envs import remove_maze_file
 from keras_mage.progress import progress_bar
+from keras_mage.utils.files import write_json
 
 # Result keys kept out of the JSON file (arrays per step, long env specs).
 NOT_IN_JSON = ("trajectories", "env_spec")
+# The policy's acting options that results record (`ActingOptions` fields).
+REPORTED_OPTIONS = ("return_update", "replan_every", "guidance_scale", "temporal_ensemble")
 
 
 def evaluate(
@@ -49,7 +52,7 @@ def evaluate(
         episodes, num_envs, seed: episode count, parallel envs, base seed.
         output_path: where to write the scores as JSON (atomically).
         ref_scores: (ref_min, ref_max) overriding the dataset's.
-        policy_options: `MAGEPolicy` arguments when `agent` is a model.
+        policy_options: an `ActingOptions` (or a dict of its fields) when `agent` is a model.
         max_episode_steps: a shorter time limit than the env's, for quick
             checks (scores are then not comparable with published ones).
     Returns:
@@ -94,10 +97,8 @@ def evaluate(
     envs.close()
     results = _summary(runner.episodes, target, seed, num_envs)
     results["max_episode_steps"] = max_episode_steps
-    results["return_update"] = getattr(policy, "return_update", None)
-    results["replan_every"] = getattr(policy, "replan_every", None)
-    results["guidance_scale"] = getattr(policy, "sampling", {}).get("guidance_scale")
-    results["temporal_ensemble"] = getattr(policy, "temporal_ensemble", None)
+    options = getattr(policy, "options", None)  # a policy of the user's own may have none
+    results.update({name: getattr(options, name, None) for name in REPORTED_OPTIONS})
     results["env_spec"] = _spec_json(spec)
     if output_path is not None:
         write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})
@@ -107,7 +108,7 @@ def evaluate(
 def _as_policy(agent, options, seed):
     if hasattr(agent, "predict_actions"):
         _seed_sampling(agent, seed)
-        return MAGEPolicy(agent, **options)
+        return MAGEPolicy(agent, options=options) if isinstance(options, ActingOptions) else MAGEPolicy(agent, **options)
     if options:
         raise ValueError("`policy_options` apply to models only; configure the policy you passed instead.")
     if not all(hasattr(agent, name) for name in ("act", "reset", "observe")):
@@ -126,8 +127,8 @@ def _seed_sampling(model, seed):
 
 
 def _default_env(agent):
-    model = getattr(agent, "model", agent)
-    dataset_id = (getattr(model, "data_statistics", None) or {}).get("dataset_id")
+    statistics = getattr(getattr(agent, "model", agent), "data_statistics", None)
+    dataset_id = None if statistics is None else statistics.dataset_id
     if dataset_id is None:
         raise ValueError("The agent records no training dataset id: pass `env=` (a dataset id or env factory).")
     return dataset_id

@@ -1,5 +1,9 @@
 """Normalisation statistics of a dataset, stored with the model as JSON.
 
+The one normalisation of keras_mage: the data pipeline applies it to numpy
+arrays, acting and export to backend tensors inside compiled functions (the
+same arithmetic on either).
+
 Example:
 
 >>> import numpy as np
@@ -22,16 +26,18 @@ from keras_mage.data.windows import returns_to_go
 STD_FLOOR = 1e-6  # dimensions with a smaller std (constant ones) keep std 1
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)
 class DataStatistics:
     """What the model needs to map raw states, goals and returns to its inputs.
 
     observation_mean/std: (ds,); goal_mean/std: (dg,) or None; reward_scale and
-    discount of the return-to-go; return_quantile: the 0.9 quantile of
+    discount: how the return figures here were computed (the pipeline refuses
+    to window data with other ones); return_quantile: the 0.9 quantile of
     episode-start discounted returns in raw reward units (a default target);
     return_max / return_min: the largest / smallest return-to-go of any step
     (None in statistics saved before they existed); action_low/high: (da,);
-    dataset_id: str or None.
+    dataset_id: the data they were computed from (str or None), which
+    evaluation uses when no env is named.
     """
 
     observation_mean: np.ndarray
@@ -58,6 +64,21 @@ class DataStatistics:
         for name in ("return_max", "return_min"):
             if getattr(self, name) is not None:
                 setattr(self, name, float(getattr(self, name)))
+
+    @classmethod
+    def identity(cls, state_dim, goal_dim=0, action_dim=0):
+        """Statistics that change nothing: for a model trained on ready batches (no dataset, no statistics).
+
+        Example:
+
+        >>> DataStatistics.identity(2, action_dim=1).normalize_states(np.array([3.0, 4.0])).tolist()
+        [3.0, 4.0]
+        """
+        return cls(
+            np.zeros(state_dim), np.ones(state_dim), np.zeros(goal_dim) if goal_dim else None,
+            np.ones(goal_dim) if goal_dim else None, reward_scale=1.0, discount=1.0, return_quantile=0.0,
+            action_low=np.full(action_dim, -np.inf), action_high=np.full(action_dim, np.inf),
+        )
 
     @classmethod
     def from_episodes(cls, episodes, discount=0.99, reward_scale=1.0):
@@ -96,20 +117,40 @@ class DataStatistics:
 
     @classmethod
     def from_config(cls, config):
+        """Statistics from `get_config`'s dict (what models store); statistics pass through."""
         if isinstance(config, cls):
             return config
         return cls(**config)
 
+    def __eq__(self, other):
+        return isinstance(other, DataStatistics) and self.get_config() == other.get_config()
+
     def normalize_states(self, states):
-        return ((np.asarray(states, np.float32) - self.observation_mean) / self.observation_std).astype(np.float32)
+        """(states - mean) / std: float32 numpy for arrays, a tensor for backend tensors."""
+        return _float32((_numeric(states) - self.observation_mean) / self.observation_std)
 
     def normalize_goals(self, goals):
+        """(goals - mean) / std, as `normalize_states`."""
         if self.goal_mean is None:
             raise ValueError("these statistics have no goals: the data they come from was not goal-conditioned.")
-        return ((np.asarray(goals, np.float32) - self.goal_mean) / self.goal_std).astype(np.float32)
+        return _float32((_numeric(goals) - self.goal_mean) / self.goal_std)
 
     def scale_returns(self, returns):
-        return (np.asarray(returns, np.float32) * self.reward_scale).astype(np.float32)
+        """Raw returns (reward units) to the model's: times `reward_scale`."""
+        return _float32(_numeric(returns) * self.reward_scale)
+
+    def unscale_returns(self, returns):
+        """The model's returns back to reward units."""
+        return _float32(_numeric(returns) / self.reward_scale)
+
+
+def _numeric(values):
+    """Numbers, lists and arrays as float32 numpy; backend tensors as they are (their arithmetic is the same)."""
+    return np.asarray(values, np.float32) if isinstance(values, (np.ndarray, list, tuple, float, int)) else values
+
+
+def _float32(values):
+    return values.astype(np.float32) if isinstance(values, np.ndarray) else values
 
 
 def _mean_std(chunks):
@@ -119,3 +160,26 @@ def _mean_std(chunks):
     variance = sum(np.square(chunk - mean).sum(0) for chunk in chunks) / count
     std = np.sqrt(variance)
     return mean, np.where(std < STD_FLOOR, 1.0, std)
+
+
+class StatisticsAttribute:
+    """A model attribute that holds `DataStatistics` or None; a dict assigned to it (a saved config) is converted.
+
+    Example:
+
+    >>> class Agent:
+    ...     data_statistics = StatisticsAttribute()
+    >>> agent = Agent()
+    >>> agent.data_statistics = DataStatistics.identity(1).get_config()
+    >>> type(agent.data_statistics).__name__
+    'DataStatistics'
+    """
+
+    def __set_name__(self, owner, name):
+        self.stored = "_" + name
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else getattr(instance, self.stored, None)
+
+    def __set__(self, instance, value):
+        object.__setattr__(instance, self.stored, None if value is None else DataStatistics.from_config(value))

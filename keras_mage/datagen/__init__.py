@@ -10,10 +10,20 @@ Example:
     'keras_mage/pointmaze/umaze-v0'
 """
 
-from keras_mage.datagen.ant_policy import AntPolicy, load_ant_policy
-from keras_mage.datagen.antmaze import generate_antmaze
-from keras_mage.datagen.maze_planner import MazePlanner
-from keras_mage.datagen.pointmaze import generate_pointmaze
+import importlib
 
-__all__ = ["AntPolicy", "MazePlanner", "generate_antmaze", "generate_pointmaze",
-           "load_ant_policy"]
+_ATTRIBUTES = {
+    "AntPolicy": "keras_mage.datagen.ant_policy",
+    "load_ant_policy": "keras_mage.datagen.ant_policy",
+    "generate_antmaze": "keras_mage.datagen.antmaze",
+    "MazePlanner": "keras_mage.datagen.maze_planner",
+    "generate_pointmaze": "keras_mage.datagen.pointmaze",
+}
+__all__ = sorted(_ATTRIBUTES)
+
+
+def __getattr__(name):
+    """Loads the generators (and Gymnasium with them) on first use: `datagen.catalogue` alone stays light."""
+    if name in _ATTRIBUTES:
+        return getattr(importlib.import_module(_ATTRIBUTES[name]), name)
+    raise AttributeError(f"module 'keras_mage.datagen' has no attribute {name!r}")

@@ -9,17 +9,17 @@ import argparse
 import logging
 import time
 
+from keras_mage.datagen.catalogue import ANTMAZE_VARIANTS, POINTMAZE_MAZES
+
 
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m keras_mage.datagen",
                                      description="Regenerate maze datasets as local Minari datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
     point = sub.add_parser("pointmaze", help="Minari's PointMaze procedure (no weights needed).")
-    point.add_argument("--maze", required=True, choices=["umaze", "medium", "large"])
+    point.add_argument("--maze", required=True, choices=POINTMAZE_MAZES)
     ant = sub.add_parser("antmaze", help="AntMaze with D4RL's ant policy file.")
-    ant.add_argument("--variant", required=True,
-                     choices=["umaze", "umaze-diverse", "medium-play", "medium-diverse",
-                              "large-play", "large-diverse"])
+    ant.add_argument("--variant", required=True, choices=ANTMAZE_VARIANTS)
     ant.add_argument("--ant-policy", default=None,
                      help="path to d4rl_ant_hierarch_pol.pkl (default: $KERAS_MAGE_ANT_POLICY "
                           "or ../shared/data/ next to the repository)")
@@ -27,7 +27,8 @@ def _parser():
     for p in (point, ant):
         p.add_argument("--steps", type=int, default=1_000_000)
         p.add_argument("--seed", type=int, default=123)
-        p.add_argument("--dataset-id", default=None, help="default keras_mage/<maze kind>/<name>-v0")
+        p.add_argument("--dataset-id", default=None,
+                       help="default keras_mage/<maze kind>/<name>[-<size>]-v0, the size unless --steps is 1000000")
         p.add_argument("--ref-episodes", type=int, default=100,
                        help="episodes per reference score (random policy and expert)")
     return parser

@@ -17,6 +17,9 @@ import gymnasium_robotics
 import numpy as np
 
 from keras_mage import maze_envs
+from keras_mage.datagen.catalogue import (
+    POINTMAZE_ENVS, POINTMAZE_EVAL_GOAL_CELLS, POINTMAZE_EVAL_MAX_EPISODE_STEPS, dataset_id as catalogue_id,
+)
 from keras_mage.datagen.maze_planner import MazePlanner
 from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
 from keras_mage.datagen.recording import CONTINUE, collect_episodes, maze_infos
@@ -24,11 +27,6 @@ from keras_mage.progress import progress_bar
 
 gym.register_envs(gymnasium_robotics)
 
-POINTMAZE_ENVS = {"umaze": "PointMaze_UMaze-v3", "medium": "PointMaze_Medium-v3",
-                  "large": "PointMaze_Large-v3"}
-# Minari's evaluation goals (row, col) and time limits (D4RL Maze2D horizons).
-EVAL_GOAL_CELLS = {"umaze": (1, 1), "medium": (6, 6), "large": (7, 9)}
-EVAL_MAX_EPISODE_STEPS = {"umaze": 300, "medium": 600, "large": 800}
 ACTION_NOISE = 0.5
 WAYPOINT_THRESHOLD = 0.1
 P_GAIN, D_GAIN = 10.0, -1.0
@@ -36,7 +34,7 @@ P_GAIN, D_GAIN = 10.0, -1.0
 
 def _check_maze(maze):
     if maze not in POINTMAZE_ENVS:
-        raise ValueError(f"Unknown PointMaze maze {maze!r}; use one of {sorted(POINTMAZE_ENVS)}.")
+        raise ValueError(f"Unknown PointMaze maze {maze!r}; use one of {list(POINTMAZE_ENVS)}.")
 
 
 class PointMazeController:
@@ -89,10 +87,10 @@ def pointmaze_eval_spec(maze):
     _check_maze(maze)
     spec = gym.spec(POINTMAZE_ENVS[maze])
     maze_map = [list(row) for row in spec.kwargs["maze_map"]]
-    row, col = EVAL_GOAL_CELLS[maze]
+    row, col = POINTMAZE_EVAL_GOAL_CELLS[maze]
     maze_map[row][col] = "g"
     kwargs = dict(spec.kwargs, maze_map=maze_map, continuing_task=True, reset_target=False)
-    return replace(spec, kwargs=kwargs, max_episode_steps=EVAL_MAX_EPISODE_STEPS[maze])
+    return replace(spec, kwargs=kwargs, max_episode_steps=POINTMAZE_EVAL_MAX_EPISODE_STEPS[maze])
 
 
 def _pointmaze_description(maze, steps, seed):
@@ -106,14 +104,14 @@ def _pointmaze_description(maze, steps, seed):
 
 def generate_pointmaze(maze, steps=1_000_000, seed=123, dataset_id=None,
                        ref_episodes=100, reset_every=200_000, progress=True):
-    """Generate ``keras_mage/pointmaze/<maze>-v0`` and return its dataset id.
+    """Generate ``keras_mage/pointmaze/<maze>[-<size>]-v0`` (`catalogue.dataset_id`) and return its dataset id.
 
     Example:
         >>> generate_pointmaze("umaze", steps=5000, ref_episodes=2)  # doctest: +SKIP
-        'keras_mage/pointmaze/umaze-v0'
+        'keras_mage/pointmaze/umaze-5k-v0'
     """
     _check_maze(maze)
-    dataset_id = dataset_id or f"keras_mage/pointmaze/{maze}-v0"
+    dataset_id = dataset_id or catalogue_id("pointmaze", maze, steps)
     check_new_dataset_id(dataset_id)  # fail before collecting, not after
     env = maze_envs.make(POINTMAZE_ENVS[maze], continuing_task=True, reset_target=True,
                          max_episode_steps=max(steps, 1_000_000))

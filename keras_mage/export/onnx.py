@@ -12,7 +12,7 @@ import os
 import keras
 
 from keras_mage.export import tensorflow_subprocess
-from keras_mage.export.atomic import staging_path
+from keras_mage.utils.files import atomic_path
 from keras_mage.export.saved_model import check_built
 from keras_mage.models.acting import make_raw_action_function
 
@@ -55,7 +55,7 @@ def export_onnx(model, path, temperature=0.0, top_k=None, guidance_scale=1.0):
     act = tf.function(make_raw_action_function(model, **options), input_signature=specs)
     proto, _ = tf2onnx.convert.from_function(act, input_signature=specs, opset=OPSET, custom_rewriter=REWRITERS)
     _rename_output(proto, "action")
-    with staging_path(path, directory=False) as staging:
+    with atomic_path(path) as staging:
         with open(staging, "wb") as f:
             f.write(proto.SerializeToString())
     return path

@@ -23,8 +23,8 @@ import os
 import keras
 
 from keras_mage.export import tensorflow_subprocess
-from keras_mage.export.atomic import staging_path
-from keras_mage.models.acting import make_raw_action_function, make_raw_return_function, statistics_constants
+from keras_mage.utils.files import atomic_path
+from keras_mage.models.acting import make_raw_action_function, make_raw_return_function, statistics_of
 
 INFO_FILE = "keras_mage.json"
 
@@ -48,7 +48,7 @@ def export_saved_model(model, path, temperature=0.0, top_k=None, guidance_scale=
     path = os.path.abspath(os.fspath(path))
     if keras.backend.backend() not in ("tensorflow", "jax"):
         return tensorflow_subprocess.run(model, "saved_model", path, options)
-    with staging_path(path) as staging:
+    with atomic_path(path, directory=True) as staging:
         _write(model, staging, options)
     return path
 
@@ -89,9 +89,9 @@ def export_info(model, options):
     return {
         "inputs": dict(zip(signature.INPUT_NAMES, signature.input_sizes(model))),
         "action_shape": [model.action_chunk, model.action_dim],
-        "default_target_return": statistics_constants(model)["default_return"],
+        "default_target_return": statistics_of(model).return_quantile,
         "estimate_return": bool(model.return_head),
-        "dataset_id": (model.data_statistics or {}).get("dataset_id"),
+        "dataset_id": statistics_of(model).dataset_id,
         "traced_with_backend": keras.backend.backend(),
         **options,
     }

@@ -7,25 +7,14 @@ and export (SavedModel / ONNX), so both give the same actions.
 import numpy as np
 from keras import ops
 
+from keras_mage.data.statistics import DataStatistics
 
-def statistics_constants(model):
-    """Normalisation constants (numpy) from the model's data statistics, or identity."""
-    stats = model.data_statistics or {}
 
-    def vector(key, default, size):
-        value = stats.get(key)
-        return np.full((size,), default, "float32") if value is None else np.asarray(value, "float32")
-
-    return {
-        "state_mean": vector("observation_mean", 0.0, model.state_dim),
-        "state_std": vector("observation_std", 1.0, model.state_dim),
-        "goal_mean": vector("goal_mean", 0.0, model.goal_dim),
-        "goal_std": vector("goal_std", 1.0, model.goal_dim),
-        "reward_scale": float(stats.get("reward_scale", 1.0)),
-        "default_return": float(stats.get("return_quantile", 0.0)),
-        "action_low": vector("action_low", -np.inf, model.action_dim),
-        "action_high": vector("action_high", np.inf, model.action_dim),
-    }
+def statistics_of(model):
+    """The model's `DataStatistics`, or identity ones for a model trained on ready batches (none stored)."""
+    if model.data_statistics is not None:
+        return model.data_statistics
+    return DataStatistics.identity(model.state_dim, model.goal_dim, model.action_dim)
 
 
 def make_raw_action_function(model, temperature=0.0, top_k=None, guidance_scale=1.0):
@@ -34,13 +23,13 @@ def make_raw_action_function(model, temperature=0.0, top_k=None, guidance_scale=
     observations (batch, ds), goals (batch, dg) (ignored when the model has no
     goals), target_returns (batch, 1) in the environment's reward units.
     """
-    c = statistics_constants(model)
+    statistics = statistics_of(model)
 
     def act(observations, goals, target_returns):
-        states, normalised_goals = _normalised(model, c, observations, goals)
-        returns = ops.cast(target_returns, "float32") * c["reward_scale"]
+        states, normalised_goals = _normalised(model, statistics, observations, goals)
+        returns = statistics.scale_returns(ops.cast(target_returns, "float32"))
         actions = model.act(states, normalised_goals, returns, temperature, top_k, guidance_scale)
-        return ops.clip(ops.cast(actions, "float32"), c["action_low"], c["action_high"])
+        return ops.clip(ops.cast(actions, "float32"), statistics.action_low, statistics.action_high)
 
     return act
 
@@ -52,25 +41,24 @@ def make_raw_return_function(model):
     range: what `make_raw_action_function` takes as `target_returns` under
     the `estimated` rule. Needs `model.return_head`.
     """
-    c = statistics_constants(model)
-    stats = model.data_statistics or {}
-    low, high = stats.get("return_min"), stats.get("return_max")
+    statistics = statistics_of(model)
+    low, high = statistics.return_min, statistics.return_max
 
     def estimate(observations, goals):
-        states, normalised_goals = _normalised(model, c, observations, goals)
+        states, normalised_goals = _normalised(model, statistics, observations, goals)
         returns = ops.cast(model.return_estimator(model.head_state(states, normalised_goals)), "float32")
-        returns = returns / c["reward_scale"]
+        returns = statistics.unscale_returns(returns)
         returns = returns if low is None else ops.maximum(returns, low)
         return returns if high is None else ops.minimum(returns, high)
 
     return estimate
 
 
-def _normalised(model, c, observations, goals):
-    states = (ops.cast(observations, "float32") - c["state_mean"]) / c["state_std"]
+def _normalised(model, statistics, observations, goals):
+    states = statistics.normalize_states(ops.cast(observations, "float32"))
     if not model.goal_dim:
         return states, None
-    return states, (ops.cast(goals, "float32") - c["goal_mean"]) / c["goal_std"]
+    return states, statistics.normalize_goals(ops.cast(goals, "float32"))
 
 
 def raw_inputs(model, observations, goals=None):
@@ -85,5 +73,5 @@ def raw_inputs(model, observations, goals=None):
 
 def normalized_inputs(model, observations, goals=None):
     """`raw_inputs` normalised with the model's data statistics, as float32 numpy."""
-    normalised = _normalised(model, statistics_constants(model), *raw_inputs(model, observations, goals))
+    normalised = _normalised(model, statistics_of(model), *raw_inputs(model, observations, goals))
     return tuple(None if x is None else ops.convert_to_numpy(x) for x in normalised)

@@ -15,11 +15,11 @@ Example:
 
 import json
 import os
-import shutil
-import tempfile
 from importlib import metadata as importlib_metadata
 
 import keras
+
+from keras_mage.utils.files import atomic_path, write_json
 
 MODEL_FILE = "model.keras"
 PACKAGES = ("keras_mage", "keras", "tensorflow", "jax", "torch", "numpy", "minari", "gymnasium", "gymnasium-robotics", "mujoco")
@@ -42,27 +42,17 @@ def package_versions():
 def save(model, path):
     """Writes the agent directory atomically (a temporary sibling renamed into place)."""
     path = os.path.abspath(os.fspath(path))
-    parent = os.path.dirname(path)
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".agent-", dir=parent)
-    try:
+    with atomic_path(path, directory=True) as staging:
         model.save(os.path.join(staging, MODEL_FILE))
-        statistics = model.data_statistics or {}
-        _write_json(os.path.join(staging, "config.json"), model.get_config())
-        _write_json(
+        write_json(os.path.join(staging, "config.json"), model.get_config())
+        write_json(
             os.path.join(staging, "metadata.json"),
             {
-                "dataset_id": statistics.get("dataset_id"),
+                "dataset_id": None if model.data_statistics is None else model.data_statistics.dataset_id,
                 "backend": keras.backend.backend(),
                 "versions": package_versions(),
             },
         )
-        if os.path.exists(path):
-            shutil.rmtree(path)
-        os.replace(staging, path)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return path
 
 
@@ -82,14 +72,3 @@ def read_config(path):
         )
     with open(file) as f:
         return json.load(f)
-
-
-def _write_json(path, value):
-    with open(path, "w") as f:
-        json.dump(value, f, indent=2, default=_jsonable)
-
-
-def _jsonable(value):
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"Not JSON serialisable: {type(value)}")

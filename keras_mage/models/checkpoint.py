@@ -21,6 +21,8 @@ import time
 
 import keras
 
+from keras_mage.utils.files import atomic_path, write_json
+
 WEIGHTS = "checkpoint.weights.h5"
 STATE = "state.json"
 
@@ -72,15 +74,9 @@ class EpochCheckpoint(keras.callbacks.Callback):
         self.started = time.time() - self.state["seconds"]
 
     def on_epoch_end(self, epoch, logs=None):
-        os.makedirs(self.directory, exist_ok=True)
-        weights = os.path.join(self.directory, WEIGHTS)
-        staging = os.path.join(self.directory, "staging." + WEIGHTS)
-        self.model.save_weights(staging, overwrite=True)
-        os.replace(staging, weights)
+        with atomic_path(os.path.join(self.directory, WEIGHTS)) as staging:
+            self.model.save_weights(staging, overwrite=True)
         for name, value in (logs or {}).items():
             self.state["history"].setdefault(name, []).append(float(value))
         self.state.update(epochs=epoch + 1, seconds=time.time() - self.started)
-        state = os.path.join(self.directory, STATE)
-        with open(state + ".tmp", "w") as f:
-            json.dump(self.state, f)
-        os.replace(state + ".tmp", state)
+        write_json(os.path.join(self.directory, STATE), self.state)

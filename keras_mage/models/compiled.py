@@ -11,7 +11,7 @@ import weakref
 import keras
 import numpy as np
 
-from keras_mage.models.acting import make_raw_action_function, make_raw_return_function, raw_inputs, statistics_constants
+from keras_mage.models.acting import make_raw_action_function, make_raw_return_function, raw_inputs, statistics_of
 
 # Compiled acting functions per model, keyed by what they bake in (sampling
 # options, data statistics). Kept off the model: TensorFlow would track a dict
@@ -94,7 +94,7 @@ def predict_actions(model, observations, goals=None, target_returns=None, temper
     if target_returns is None and model.return_head:
         target_returns = model.predict_returns(observations, goals)
     elif target_returns is None:
-        target_returns = statistics_constants(model)["default_return"]
+        target_returns = statistics_of(model).return_quantile
     target_returns = np.broadcast_to(np.asarray(target_returns, "float32").reshape(-1, 1), (batch, 1))
     if not (np.isfinite(observations).all() and np.isfinite(goals).all() and np.isfinite(target_returns).all()):
         raise ValueError("Observations, goals and target returns must be finite (found NaN or inf).")
@@ -122,9 +122,9 @@ def _cached(model, options, make_function):
 
 def _statistics_key(statistics):
     """A hashable copy of the statistics, cheap on the acting path (numpy arrays by their bytes, not repr)."""
-    if not statistics:
+    if statistics is None:
         return None
     return tuple(
         (name, (value.dtype.str, value.shape, value.tobytes()) if isinstance(value, np.ndarray) else repr(value))
-        for name, value in sorted(statistics.items())
+        for name, value in sorted(vars(statistics).items())
     )

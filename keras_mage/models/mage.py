@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_mage import distribution, presets
+from keras_mage.data.statistics import StatisticsAttribute
 from keras_mage.layers.action_head import ActionHead
 from keras_mage.layers.condition_embedding import ConditionEmbedding
 from keras_mage.layers.condition_guided_decoder import ConditionGuidedDecoder
@@ -51,6 +52,8 @@ class MAGE(keras.Model):
     >>> history = model.fit(episodes, epochs=1)  # doctest: +SKIP
     >>> actions = model.predict_actions(observation, goal)  # doctest: +SKIP
     """
+
+    data_statistics = StatisticsAttribute()  # `keras_mage.data.DataStatistics` of the training data, or None
 
     def __init__(
         self,
@@ -494,18 +497,6 @@ class MAGE(keras.Model):
             )
         return compiled.predict_returns(self, observations, goals)
 
-    def policy(self, **options):
-        """A `keras_mage.control.MAGEPolicy` acting with this model, e.g. `model.policy(replan_every=4)`."""
-        from keras_mage.control import MAGEPolicy
-
-        return MAGEPolicy(self, **options)
-
-    def export_policy(self, path, **sampling_options):
-        """Exports the acting step as a TensorFlow SavedModel; see `keras_mage.export.export_saved_model`."""
-        from keras_mage.export import export_saved_model
-
-        return export_saved_model(self, path, **sampling_options)
-
     def _seed_states(self):
         return [g.state for layer in self._flatten_layers(include_self=True) for g in layer._seed_generators]
 
@@ -537,7 +528,7 @@ class MAGE(keras.Model):
             "state_dim": self.state_dim,
             "action_dim": self.action_dim,
             "goal_dim": self.goal_dim,
-            "data_statistics": self.data_statistics,
+            "data_statistics": None if self.data_statistics is None else self.data_statistics.get_config(),
             "seed": self.seed,
         }
 

@@ -7,7 +7,7 @@ def as_training_data(
     x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat, start_epoch=0, steps_per_epoch=None,
     window_stride=1,
 ):
-    """Returns `(data, statistics_config_or_None)` for `keras.Model.fit`.
+    """Returns `(data, DataStatistics or None)` for `keras.Model.fit`.
 
     Ready data (tf.data.Dataset, keras.utils.PyDataset, iterators, dicts of
     batch arrays) passes through; any offline-dataset source goes through
@@ -24,8 +24,6 @@ def as_training_data(
     from keras_mage import data
 
     episodes = x if isinstance(x, data.EpisodeDataset) else data.load_episodes(x)
-    if statistics is not None:
-        statistics = data.DataStatistics.from_config(statistics)
     dataset, statistics = data.make_dataset(
         episodes,
         horizon,
@@ -39,7 +37,7 @@ def as_training_data(
         start_epoch=0 if repeat else start_epoch,
         start_batch=start_epoch * steps_per_epoch if repeat else 0,
     )
-    return dataset, statistics.get_config()
+    return dataset, statistics
 
 
 def model_windows(model, source, batch_size, **options):

@@ -32,7 +32,7 @@ def test_learns_the_data_actions(trained):
     model, history = trained
     losses = history.history["loss"]
     assert losses[-1] < 0.5 * losses[0]
-    assert model.data_statistics["dataset_id"] == "toy/linear-v0"
+    assert model.data_statistics.dataset_id == "toy/linear-v0"
     episode = linear_episodes(count=1, seed=1)[0]
     predicted = model.predict_actions(episode.observations[:-1], episode.goals[:-1])
     assert predicted.shape == (20, 1, 2)
@@ -43,8 +43,8 @@ def test_actions_stay_within_data_bounds(trained):
     model, _ = trained
     far = np.full((4, 6), 100.0, "float32")
     actions = model.predict_actions(far, -far[:, :2])
-    assert actions.min() >= model.data_statistics["action_low"][0] - 1e-6
-    assert actions.max() <= model.data_statistics["action_high"][0] + 1e-6
+    assert actions.min() >= model.data_statistics.action_low[0] - 1e-6
+    assert actions.max() <= model.data_statistics.action_high[0] + 1e-6
 
 
 def test_keras_file_round_trip(trained, tmp_path):

@@ -1,10 +1,12 @@
-"""Stand-ins for trained agents and goal envs (fast control tests), and a tiny PointMaze dataset."""
+"""Stand-ins for trained agents and goal envs (fast control tests)."""
 
-import os
+import dataclasses
 
 import gymnasium as gym
 import numpy as np
 import pytest
+
+from keras_mage.data import DataStatistics
 
 
 class RecordingAgent:
@@ -14,7 +16,9 @@ class RecordingAgent:
         self.return_head = return_head
         self.action_chunk = chunk
         self.action_dim = action_dim
-        self.data_statistics = {"return_quantile": return_quantile}
+        self.data_statistics = dataclasses.replace(
+            DataStatistics.identity(state_dim=6, goal_dim=2, action_dim=action_dim), return_quantile=return_quantile
+        )
         self.calls = []
 
     def predict_actions(self, states, goals, target_returns, **options):
@@ -75,20 +79,3 @@ def blinking_env():
         return lambda: gym.wrappers.TimeLimit(BlinkingGoalEnv(success_step), max_episode_steps=max_steps)
 
     return factory
-
-
-@pytest.fixture(scope="session")
-def pointmaze_dataset(tmp_path_factory):
-    """A 3,000-step regenerated PointMaze UMaze dataset in a temporary Minari root (session-wide)."""
-    from keras_mage.datagen import generate_pointmaze
-
-    root = tmp_path_factory.mktemp("minari")
-    previous = os.environ.get("MINARI_DATASETS_PATH")
-    os.environ["MINARI_DATASETS_PATH"] = str(root)
-    try:
-        yield generate_pointmaze("umaze", steps=3000, seed=123, ref_episodes=2, progress=False)
-    finally:
-        if previous is None:
-            os.environ.pop("MINARI_DATASETS_PATH")
-        else:
-            os.environ["MINARI_DATASETS_PATH"] = previous

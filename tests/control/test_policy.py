@@ -1,5 +1,7 @@
 """MAGEPolicy: observation splitting, replanning schedule, per-env target returns."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -81,7 +83,7 @@ def test_target_return_starts_at_data_quantile_and_decrements_per_env(make_agent
 
 def test_a_spent_target_restarts_like_a_new_data_episode(make_agent):
     agent = make_agent(return_quantile=1.5)
-    agent.data_statistics.update(discount=0.5, return_min=0.0, return_max=2.0)
+    agent.data_statistics = dataclasses.replace(agent.data_statistics, discount=0.5, return_min=0.0, return_max=2.0)
     policy = MAGEPolicy(agent, return_update="decrement")
     policy.act(batch_observation(3))
     policy.observe([0.0, 1.0, 1.0])
@@ -102,7 +104,7 @@ def test_fixed_target_ignores_rewards_until_the_episode_ends(make_agent):
 
 def test_discounted_target_undoes_the_discount_and_stays_within_the_data(make_agent):
     agent = make_agent(return_quantile=0.5)
-    agent.data_statistics.update(discount=0.5, return_max=1.5)
+    agent.data_statistics = dataclasses.replace(agent.data_statistics, discount=0.5, return_max=1.5)
     policy = MAGEPolicy(agent)  # return_update="discounted"
     policy.act(batch_observation(2))
     policy.observe([0.0, 0.25])
@@ -117,7 +119,7 @@ def test_discounted_target_undoes_the_discount_and_stays_within_the_data(make_ag
 def test_estimated_target_is_the_return_heads_at_each_new_plan(make_agent):
     agent = make_agent(chunk=2, return_head=True)
     policy = MAGEPolicy(agent, replan_every=2)  # a return head makes "estimated" the default
-    assert policy.return_update == "estimated"
+    assert policy.options.return_update == "estimated"
     policy.act(batch_observation(2, value=0.0))  # states [achieved_goal, observation]: first feature = value
     policy.observe([1.0, 0.0])  # rewards leave the estimate alone
     policy.act(batch_observation(2, value=0.5))  # executes the chunk: no new plan, no new estimate
@@ -125,7 +127,7 @@ def test_estimated_target_is_the_return_heads_at_each_new_plan(make_agent):
     np.testing.assert_allclose([call["returns"] for call in agent.calls], [[0.0, 0.0], [2.0, 2.0]])
     with pytest.raises(ValueError, match="needs a model with a return head"):
         MAGEPolicy(make_agent(), return_update="estimated")
-    assert MAGEPolicy(make_agent()).return_update == "discounted"
+    assert MAGEPolicy(make_agent()).options.return_update == "discounted"
 
 
 def test_user_target_return_and_reset_of_finished_envs_only(make_agent):

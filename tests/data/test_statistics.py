@@ -55,3 +55,25 @@ def test_no_goals_and_bad_arguments(make_episode):
         DataStatistics.from_episodes([make_episode(3)], discount=1.5)
     with pytest.raises(ValueError, match="empty dataset"):
         DataStatistics.from_episodes([])
+
+
+def test_one_normalisation_for_numpy_and_backend_tensors(episodes):
+    """Training (numpy) and acting (keras.ops tensors) share one implementation and agree."""
+    import keras
+
+    stats = DataStatistics.from_episodes(episodes, reward_scale=0.1)
+    states = np.random.default_rng(0).normal(size=(2, 3)).astype(np.float32)
+    for method, values in ((stats.normalize_states, states), (stats.normalize_goals, states[:, :2]),
+                           (stats.scale_returns, states[:, 0]), (stats.unscale_returns, states[:, 0])):
+        on_tensor = method(keras.ops.convert_to_tensor(values))
+        assert keras.ops.is_tensor(on_tensor)
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(on_tensor), method(values), rtol=1e-6)
+    np.testing.assert_allclose(stats.unscale_returns(stats.scale_returns([3.0])), [3.0], rtol=1e-6)
+
+
+def test_identity_statistics_change_nothing_and_compare_by_value():
+    stats = DataStatistics.identity(3, goal_dim=2, action_dim=2)
+    values = np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(stats.normalize_states(values), values)
+    assert stats == DataStatistics.from_config(stats.get_config())
+    assert stats != DataStatistics.identity(4, goal_dim=2, action_dim=2)

@@ -29,7 +29,7 @@ def test_tiny_parallel_generation_loads_back(minari_root, ant_policy_path, caplo
     dataset_id = generate_antmaze("umaze", policy_path=ant_policy_path, steps=400, seed=0,
                                   ref_episodes=1, workers=2, progress=False)
     dataset = minari.load_dataset(dataset_id)
-    assert dataset_id == "keras_mage/antmaze/umaze-v0"
+    assert dataset_id == "keras_mage/antmaze/umaze-400-v0"  # the size in the id (catalogue.dataset_id)
     assert dataset.total_steps == 400 and dataset.total_episodes == 2
     assert "episodes reached the goal" in caplog.text
     metadata = dataset.storage.metadata

@@ -4,11 +4,14 @@ import json
 import os
 import pathlib
 import runpy
+import sys
 
 import numpy as np
 import pytest
 
 RECIPES = os.path.join(os.path.dirname(__file__), "..", "..", "recipes")
+sys.path.insert(0, RECIPES)
+import recipe_cli  # noqa: E402
 
 
 def recipe(name):
@@ -57,7 +60,7 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
         assert (output / "umaze" / name).is_file()
     agent = keras_mage.MAGE.from_preset(str(output / "umaze" / "agent"))
     assert agent.head_width == 16
-    assert agent.data_statistics["dataset_id"] == "keras_mage/pointmaze/umaze-2500-v0"
+    assert agent.data_statistics.dataset_id == "keras_mage/pointmaze/umaze-2500-v0"
     actions = agent.predict_actions(np.zeros((1, agent.state_dim)), np.zeros((1, agent.goal_dim)))
     assert np.all(np.abs(actions) <= 1.0)
 
@@ -67,8 +70,8 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     import keras
 
     import keras_mage
-    from keras_mage.control import workflow
     from keras_mage.models.checkpoint import EpochCheckpoint
+    from keras_mage.runs import training
 
     output = tmp_path / "compare"
     arguments = TINY + ["--maze", "umaze", "--seeds", "0", "--output-dir", str(output)]
@@ -98,7 +101,7 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("a finished run was trained again")
 
-    monkeypatch.setattr(workflow, "train_agent", no_training)
+    monkeypatch.setattr(training, "train_agent", no_training)
     report = json.loads((mage_run / "report.json").read_text())
     del report["settings"]["guidance_scale"], report["settings"]["temporal_ensemble"]  # as a run made before them
     del report["settings"]["config"]["window_stride"]
@@ -112,7 +115,7 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     assert pathlib.Path(comparison["plot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(SystemExit, match="train_steps: 8 there, 9 now"):
         recipe("compare_bc")["main"](arguments + ["--train-steps", "9"])
-    with pytest.raises(SystemExit, match=r"Only how it acts differs: `python benchmarks/acting_options.py .*"
+    with pytest.raises(SystemExit, match=r"Only how it acts differs: `python studies/acting_options.py .*"
                        r"mage_seed0/agent --episodes 2 --max-episode-steps 30 --options .*\"guidance_scale\": 2\.0"):
         recipe("compare_bc")["main"](arguments + ["--guidance-scale", "2"])
     monkeypatch.setitem(keras_mage.PRESETS["tiny"], "codebook_size", 16)  # a preset default changes
@@ -129,9 +132,9 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     assert paired["per_seed"][0]["success_rate"] == pytest.approx(difference)
     assert paired["seeds_ahead"] + paired["seeds_behind"] == (difference != 0)
     agent = keras_mage.MAGE.from_preset(umaze["mage"]["per_seed"][0]["agent_dir"])  # kept for re-evaluation
-    assert agent.data_statistics["dataset_id"] == umaze["dataset_id"]
+    assert agent.data_statistics.dataset_id == umaze["dataset_id"]
     baseline = keras.saving.load_model(umaze["bc"]["per_seed"][0]["keras_file"])  # so is the baseline
-    assert baseline.data_statistics["dataset_id"] == umaze["dataset_id"]
+    assert baseline.data_statistics.dataset_id == umaze["dataset_id"]
     assert baseline.predict_actions(np.zeros((3, agent.state_dim)), np.zeros((3, agent.goal_dim))).shape == (3, 1, 2)
 
 
@@ -175,10 +178,11 @@ def test_compare_pairs_seeds_mage_minus_bc():
 
 
 def test_antmaze_names():
-    antmaze = recipe("antmaze")
-    assert antmaze["variant_of"]("D4RL/antmaze/large-diverse-v1") == "large-diverse"
-    assert antmaze["variant_of"]("medium-play") == "medium-play"
-    assert antmaze["variant_of"]("D4RL/pointmaze/umaze-v2") is None
+    from keras_mage.runs.datasets import antmaze_variant
+
+    assert antmaze_variant("D4RL/antmaze/large-diverse-v1") == "large-diverse"
+    assert antmaze_variant("medium-play") == "medium-play"
+    assert antmaze_variant("D4RL/pointmaze/umaze-v2") is None
 
 
 def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, monkeypatch):
@@ -220,9 +224,7 @@ def test_pointmaze_rejects_bad_arguments(tmp_path, capsys, arguments, message):
 
 
 def test_set_options_parse_literals_and_strings():
-    from keras_mage.control.workflow import parse_options
-
-    parsed = parse_options(["gumbel_hard=True", "head_width=128", "head_activation=gelu", "scale_schedule=(1, 2)"])
+    parsed = recipe_cli.parse_options(["gumbel_hard=True", "head_width=128", "head_activation=gelu", "scale_schedule=(1, 2)"])
     assert parsed == {"gumbel_hard": True, "head_width": 128, "head_activation": "gelu", "scale_schedule": (1, 2)}
 
 
@@ -237,12 +239,9 @@ def test_set_options_parse_literals_and_strings():
     ],
 )
 def test_temporal_ensemble_is_recorded_as_acting_applies_it(arguments, acted):
-    from keras_mage.control import workflow
-
-    parser = workflow.add_common_arguments(workflow.new_parser("test"), preset="tiny", train_steps=1,
-                                           eval_episodes=1, dataset_steps=1)
-    options = workflow.policy_options(workflow.parse_arguments(parser, arguments))
-    assert options["temporal_ensemble"] == acted
+    parser = recipe_cli.add_common_arguments(recipe_cli.new_parser("test"), preset="tiny", train_steps=1,
+                                             eval_episodes=1, dataset_steps=1)
+    assert recipe_cli.parse_arguments(parser, arguments).acting.temporal_ensemble == acted
 
 
 @pytest.mark.parametrize("name", ["pointmaze", "antmaze", "compare_bc"])

@@ -13,15 +13,19 @@ Example:
 
 import re
 
-POINTMAZE = r"pointmaze\W+(umaze|medium|large)"
-ANTMAZE = r"antmaze\W+(umaze-diverse|medium-play|medium-diverse|large-play|large-diverse|umaze)"
+from keras_mage.datagen.catalogue import ANTMAZE_VARIANTS, POINTMAZE_MAZES, dataset_id
+
+
+def _pattern(kind, names):
+    longest_first = sorted(names, key=len, reverse=True)  # umaze-diverse before umaze
+    return kind + r"\W+(" + "|".join(map(re.escape, longest_first)) + ")"
 
 
 def regeneration_hint(name):
     """`python -m keras_mage.datagen ...` for maze data like `name`, else the CLI help."""
-    for pattern, kind, option in ((POINTMAZE, "pointmaze", "--maze"), (ANTMAZE, "antmaze", "--variant")):
-        match = re.search(pattern, name)
+    for kind, names, option in (("pointmaze", POINTMAZE_MAZES, "--maze"), ("antmaze", ANTMAZE_VARIANTS, "--variant")):
+        match = re.search(_pattern(kind, names), name)
         if match:
             maze = match.group(1)
-            return f"python -m keras_mage.datagen {kind} {option} {maze} (saved as keras_mage/{kind}/{maze}-v0)"
+            return f"python -m keras_mage.datagen {kind} {option} {maze} (saved as {dataset_id(kind, maze)})"
     return "python -m keras_mage.datagen --help"

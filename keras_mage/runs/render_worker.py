@@ -1,7 +1,7 @@
 """Renders recorded episodes to video files; run as a script, in its own process.
 
 MuJoCo's offscreen rendering crashes in a process that imported TensorFlow,
-so `keras_mage.control.video` runs this file by path
+so `keras_mage.runs.video` runs this file by path
 (`python render_worker.py JOB.npz`): it imports numpy, gymnasium,
 gymnasium-robotics and imageio only, never the `keras_mage` package (its
 `maze_envs.py`, which imports neither, is loaded by path). For each
@@ -11,7 +11,7 @@ imageio-ffmpeg is installed, else gif), each file atomically.
 
 Example (what `record_videos` runs):
 
-    MUJOCO_GL=egl python keras_mage/control/render_worker.py /tmp/job.npz
+    MUJOCO_GL=egl python keras_mage/runs/render_worker.py /tmp/job.npz
 """
 
 import importlib.util
@@ -26,13 +26,13 @@ def _make_env(spec_json, width, height):
     import gymnasium as gym
 
     spec = gym.envs.registration.EnvSpec.from_json(spec_json)
-    return _maze_envs().make(spec, render_mode="rgb_array", width=width, height=height)
+    return _package_module("maze_envs.py").make(spec, render_mode="rgb_array", width=width, height=height)
 
 
-def _maze_envs():
-    """`keras_mage/maze_envs.py` as a module of its own: importing the package would import Keras."""
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "maze_envs.py")
-    spec = importlib.util.spec_from_file_location("maze_envs", path)
+def _package_module(relative_path):
+    """A file of the keras_mage package as a module of its own: importing the package would import Keras."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location(os.path.basename(relative_path)[:-3], os.path.join(package, relative_path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -51,17 +51,11 @@ def _frames(env, seed, actions, every):
 def _write(frames, path, fps):
     import imageio.v2 as imageio
 
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".tmp-{os.getpid()}-{name}")
-    try:
+    with _package_module(os.path.join("utils", "files.py")).atomic_path(path) as temporary:
         if path.endswith(".mp4"):
             imageio.mimwrite(temporary, frames, fps=fps, macro_block_size=1)
         else:
             imageio.mimwrite(temporary, frames, duration=1000.0 / fps, loop=0)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
 
 
 def main(job_path):

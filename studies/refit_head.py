@@ -5,7 +5,7 @@ the behaviour-cloning baseline trains) for `--steps` on the frozen model's
 greedy plans of its own data windows, each generated from the window's true
 first state, goal and return-to-go, and saves the agent with that head to
 OUTPUT. Evaluating OUTPUT beside the original agent
-(`benchmarks/acting_options.py`) says whether a better-fitted head on the
+(`studies/acting_options.py`) says whether a better-fitted head on the
 same plans acts better. Before saving it prints both heads' first-action
 errors on held-out windows with the plan generated from the true
 return-to-go, from the default target return (what acting starts from) and
@@ -13,9 +13,9 @@ from zero.
 
 Example:
 
-    KERAS_BACKEND=jax python benchmarks/refit_head.py outputs/compare_bc/large/mage_seed0/agent \\
+    KERAS_BACKEND=jax python studies/refit_head.py outputs/compare_bc/large/mage_seed0/agent \\
         keras_mage/pointmaze/large-200k-v0 /tmp/refit_large0 --steps 2400
-    KERAS_BACKEND=jax python benchmarks/acting_options.py outputs/compare_bc/large/mage_seed0/agent \\
+    KERAS_BACKEND=jax python studies/acting_options.py outputs/compare_bc/large/mage_seed0/agent \\
         /tmp/refit_large0 --episodes 50 --options '{"replan_every": 4}'
 """
 
@@ -43,7 +43,7 @@ def main():
     from keras_mage import data
     from keras_mage.models.training_data import model_windows
     from keras_mage.models import compiled
-    from keras_mage.models.acting import statistics_constants
+    from keras_mage.models.acting import statistics_of
     from keras_mage.progress import progress_bar
 
     to_numpy = keras.ops.convert_to_numpy
@@ -51,8 +51,8 @@ def main():
     model = keras_mage.MAGE.from_preset(args.agent)
     batches, _ = model_windows(model, data.load_episodes(args.dataset), args.windows, backend="numpy", seed=7)
     plan_of = compiled.compile_function(model, lambda condition: model.generate(condition)[1])
-    constants = statistics_constants(model)  # what acting starts from
-    default_return = constants["default_return"] * constants["reward_scale"]
+    statistics = statistics_of(model)  # what acting starts from
+    default_return = statistics.scale_returns(statistics.return_quantile)
 
     def windows(index, returns=None):
         """(head state, greedy plan, first-action chunk) of the batch's complete windows."""

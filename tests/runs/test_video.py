@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from keras_mage import maze_envs
-from keras_mage.control import video
+from keras_mage.runs import video
 
 
 def recorded_results(steps=6):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_mage import maze_envs
-from keras_mage.control.plotting import maze_of, plot_comparison, plot_learning_curve, plot_trajectories
+from keras_mage.runs.plotting import maze_of, plot_comparison, plot_learning_curve, plot_trajectories
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -51,7 +51,7 @@ def test_learning_curve_from_history_dict(tmp_path):
 
 
 def test_learning_curve_leaves_out_losses_not_yet_computed(tmp_path, monkeypatch):
-    from keras_mage.control import plotting
+    from keras_mage.runs import plotting
 
     figures = []
     monkeypatch.setattr(plotting, "_save", lambda figure, path: figures.append(figure))

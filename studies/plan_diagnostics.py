@@ -19,7 +19,7 @@ head has learned to use it.
 
 Example:
 
-    KERAS_BACKEND=jax python benchmarks/plan_diagnostics.py outputs/pointmaze/medium/agent \\
+    KERAS_BACKEND=jax python studies/plan_diagnostics.py outputs/pointmaze/medium/agent \\
         keras_mage/pointmaze/medium-200k-v0 --probe-steps 800
 """
 

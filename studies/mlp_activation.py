@@ -7,7 +7,7 @@ use ReLU (docs/architecture.md).
 
 Example:
 
-    KERAS_BACKEND=jax python benchmarks/mlp_activation.py --maze large --steps 3000
+    KERAS_BACKEND=jax python studies/mlp_activation.py --maze large --steps 3000
 """
 
 import argparse
@@ -25,7 +25,7 @@ def main():
     import keras
 
     from keras_mage.baselines import BehaviorCloning
-    from keras_mage.control.workflow import pointmaze_dataset
+    from keras_mage.runs.datasets import pointmaze_dataset
 
     dataset_id = pointmaze_dataset(args.maze, args.dataset_steps)
     print(f"{dataset_id}: {args.steps} steps of batch {args.batch_size}, {keras.backend.backend()} backend")

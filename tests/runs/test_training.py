@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from keras_mage.control import workflow
+from keras_mage.runs import training
 
 
 @pytest.mark.slow
 def test_tiny_model_trains_and_is_evaluated(pointmaze_dataset, tmp_path):
-    model, history = workflow.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=12, seed=0, epochs=3)
+    model, history = training.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=12, seed=0, epochs=3)
     assert len(history.history["loss"]) == 3 and history.history["train_steps"] == 12
-    report = workflow.evaluate_and_save(model, history, pointmaze_dataset, tmp_path, episodes=3, seed=1,
+    report = training.evaluate_and_save(model, history, pointmaze_dataset, tmp_path, episodes=3, seed=1,
                                         num_envs=2, save=False, max_episode_steps=40)
     written = json.loads((tmp_path / "evaluation.json").read_text())
     for results in (report, written):
@@ -33,13 +33,13 @@ def test_tiny_model_trains_and_is_evaluated(pointmaze_dataset, tmp_path):
 
 @pytest.mark.slow
 def test_a_saved_agent_is_trained_further(pointmaze_dataset, tmp_path):
-    model, _ = workflow.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=4, seed=0, epochs=1)
+    model, _ = training.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=4, seed=0, epochs=1)
     agent = model.save_to_preset(tmp_path / "agent")
     with pytest.raises(ValueError, match="saved agent.*--set head_width, --mixed-precision"):
-        workflow.train_agent(
+        training.train_agent(
             "mage", pointmaze_dataset, preset=agent, options={"head_width": 64}, dtype="mixed_bfloat16"
         )
-    further, history = workflow.train_agent("mage", pointmaze_dataset, preset=agent, train_steps=4, seed=1, epochs=1)
+    further, history = training.train_agent("mage", pointmaze_dataset, preset=agent, train_steps=4, seed=1, epochs=1)
     assert history.history["train_steps"] == 4
     assert further.data_statistics == model.data_statistics  # normalises as before
     changed = [not np.array_equal(a, b) for a, b in zip(model.get_weights(), further.get_weights())]
@@ -48,18 +48,12 @@ def test_a_saved_agent_is_trained_further(pointmaze_dataset, tmp_path):
 
 @pytest.mark.slow
 def test_behavior_cloning_trains_with_the_same_budget(pointmaze_dataset):
-    model, history = workflow.train_agent("bc", pointmaze_dataset, preset="tiny", train_steps=10, seed=0, epochs=2)
+    model, history = training.train_agent("bc", pointmaze_dataset, preset="tiny", train_steps=10, seed=0, epochs=2)
     assert model.batch_size == 32  # the tiny preset's batch size
     assert history.history["train_steps"] == 10 and len(history.history["loss"]) == 2
     state = np.zeros((1, model.state_dim), "float32")
     goal = np.zeros((1, model.goal_dim), "float32")
     assert model.predict_actions(state, goal).shape == (1, 1, 2)
-
-
-def test_generated_dataset_ids_name_their_size():
-    assert workflow.generated_dataset_id("pointmaze", "umaze", 1_000_000) == "keras_mage/pointmaze/umaze-v0"
-    assert workflow.generated_dataset_id("pointmaze", "large", 200_000) == "keras_mage/pointmaze/large-200k-v0"
-    assert workflow.generated_dataset_id("antmaze", "medium-play", 2_500) == "keras_mage/antmaze/medium-play-2500-v0"
 
 
 def test_export_status_is_reported_not_assumed(monkeypatch):
@@ -69,5 +63,5 @@ def test_export_status_is_reported_not_assumed(monkeypatch):
         raise RuntimeError("no exporter here")
 
     monkeypatch.setattr(keras_mage.export, "export_saved_model", broken)
-    status = workflow.export_saved_model_if_available(object(), "/nowhere")
+    status = training.export_saved_model_if_available(object(), "/nowhere")
     assert status == {"exported": False, "reason": "RuntimeError: no exporter here"}

@@ -13,7 +13,7 @@ Example:
 
 import numpy as np
 
-from keras_mage.control.files import atomic_path
+from keras_mage.utils.files import atomic_path
 
 
 def _pyplot():

@@ -8,15 +8,15 @@ seed, as `compare_bc.py` evaluates; `--seed` gives others, e.g. held-out
 episodes), and prints success rate, normalised score and mean return, then
 the mean over agents per option set. A baseline acts one way (one action per
 step) and is evaluated once. Without `--options` it compares the
-target-return rules (`keras_mage.control.policy.RETURN_UPDATES`; "estimated"
+target-return rules (`keras_mage.control.acting_options.RETURN_UPDATES`; "estimated"
 only when every MAGE agent has a return head); this is how the default rule
 was chosen (docs/acting.md). `--plots DIR` also draws each evaluation's
 trajectories over the maze (`DIR/<agent path>__<options>.png`).
 
 Example:
 
-    KERAS_BACKEND=jax python benchmarks/acting_options.py outputs/compare_bc/*/mage_seed*/agent --episodes 50
-    KERAS_BACKEND=jax python benchmarks/acting_options.py outputs/compare_bc/large/mage_seed*/agent \
+    KERAS_BACKEND=jax python studies/acting_options.py outputs/compare_bc/*/mage_seed*/agent --episodes 50
+    KERAS_BACKEND=jax python studies/acting_options.py outputs/compare_bc/large/mage_seed*/agent \
         outputs/compare_bc/large/bc_seed*/model.keras --seed 1000 \
         --options '{}' '{"temperature": 1.0}' '{"guidance_scale": 2.0}'
 """
@@ -41,8 +41,8 @@ def main():
     import numpy as np
 
     import keras_mage
-    from keras_mage.control import evaluate, workflow
-    from keras_mage.control.policy import RETURN_UPDATES
+    from keras_mage.control import evaluate
+    from keras_mage.control.acting_options import RETURN_UPDATES
 
     agents = {path: _load(path) for path in args.agents}
     models = {path: model for path, model in agents.items() if isinstance(model, keras_mage.MAGE)}
@@ -51,7 +51,7 @@ def main():
     rules = [rule for rule in RETURN_UPDATES if estimates or rule != "estimated"]
     option_sets = args.options or [{"return_update": rule} for rule in rules]
     runs = [("MAGE", models, options) for options in option_sets]
-    runs.append(("baseline", baselines, workflow.policy_options(None, "bc")))
+    runs.append(("baseline", baselines, {"replan_every": 1}))  # a baseline predicts one action per step
     for kind, group, options in runs:
         if not group:
             continue
@@ -74,7 +74,7 @@ def _plot(report, directory, path, options):
     import os
     import re
 
-    from keras_mage.control.plotting import plot_trajectories
+    from keras_mage.runs.plotting import plot_trajectories
 
     name = "__".join(re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_") for text in (path, json.dumps(options)))
     title = f"{path}\n{json.dumps(options)}: success {report['success_rate']:.2f}"

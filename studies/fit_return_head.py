@@ -7,14 +7,14 @@ agent's own optimiser settings (AdamW at its learning rate and weight decay,
 clipnorm 1), batch size and number of training steps, gives the head the
 agent would have had, apart from the data order and the shared gradient
 clipping. Writes the agent with the head to OUTPUT and prints its held-out
-error beside a constant's. `benchmarks/acting_options.py` then compares the
+error beside a constant's. `studies/acting_options.py` then compares the
 target-return rules on it.
 
 Example:
 
-    KERAS_BACKEND=jax python benchmarks/fit_return_head.py outputs/compare_bc/large/mage_seed0/agent \\
+    KERAS_BACKEND=jax python studies/fit_return_head.py outputs/compare_bc/large/mage_seed0/agent \\
         keras_mage/pointmaze/large-200k-v0 /tmp/large0_return_head
-    KERAS_BACKEND=jax python benchmarks/acting_options.py /tmp/large0_return_head --episodes 50 \\
+    KERAS_BACKEND=jax python studies/acting_options.py /tmp/large0_return_head --episodes 50 \\
         --options '{"replan_every": 4, "return_update": "estimated"}' '{"replan_every": 4, "return_update": "discounted"}'
 """
 
@@ -77,8 +77,8 @@ def main():
     truth = targets[held_out]
     print(f"{steps} steps of batch {model.batch_size}, expectile {model.return_expectile}: held-out MSE "
           f"{np.mean((estimate - truth) ** 2):.4f} (predicting the mean: {np.mean((truth - targets.mean()) ** 2):.4f}, "
-          f"the constant default target {model.data_statistics['return_quantile']:.3f}: "
-          f"{np.mean((truth - model.data_statistics['return_quantile'] * model.reward_scale) ** 2):.4f})")
+          f"the constant default target {model.data_statistics.return_quantile:.3f}: "
+          f"{np.mean((truth - model.data_statistics.return_quantile * model.reward_scale) ** 2):.4f})")
     print(f"saved to {model.save_to_preset(args.output)}")
 
 

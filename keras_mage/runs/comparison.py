@@ -1,0 +1,185 @@
+"""Agents compared over seeds: one resumable run per agent and seed, summaries and paired differences.
+
+`run_once` trains and evaluates one agent into its own folder and leaves a
+`report.json` with the settings it ran with; called again with the same
+settings it reuses that report, and a MAGE run cut off mid-training resumes
+from its epoch checkpoint. `summarise` and `paired_difference` turn the reports
+into means and standard errors over seeds and MAGE-minus-baseline per seed.
+
+Example:
+
+>>> settings = run_settings("mage", dataset_id, 0, preset="base", train_steps=2400, options={},
+...                         mixed_precision=False, eval_episodes=50, max_episode_steps=None, acting=acting)  # doctest: +SKIP
+>>> report = run_once(settings, "runs/large/mage_seed0", acting=acting)  # doctest: +SKIP
+"""
+
+import json
+import os
+import shutil
+
+from keras_mage.control.evaluation import REPORTED_OPTIONS, mean_stderr
+from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
+from keras_mage.runs import training
+from keras_mage.utils.files import save_model, write_json
+
+SCORES = ("success_rate", "normalized_score", "mean_return")
+# Settings added after runs were made, with the value those runs had, so they are still reused.
+ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None}
+# Settings of how a trained agent is evaluated; `studies/acting_options.py` evaluates a kept agent under others.
+ACTING_SETTINGS = ("eval_episodes", "max_episode_steps") + REPORTED_OPTIONS
+
+
+def summarise(per_seed):
+    """Mean and standard error over seeds of each score in a list of reports."""
+    summary = {}
+    for key in SCORES:
+        values = [report[key] for report in per_seed if report[key] is not None]
+        if values:
+            mean, stderr = mean_stderr(values)
+            summary[key] = {"mean": mean, "stderr": stderr, "seeds": len(values)}
+    return summary
+
+
+def paired_difference(mage_reports, bc_reports):
+    """MAGE minus BC seed by seed: the differences, their mean and standard error, seeds ahead and behind.
+
+    Example (two seeds; scores of None, e.g. no normalised score, stay None):
+
+        mage = [{"success_rate": 1.0, "normalized_score": None, "mean_return": 9.0}] * 2
+        bc = [{"success_rate": s, "normalized_score": None, "mean_return": 5.0} for s in (0.8, 1.0)]
+        paired_difference(mage, bc)["summary"]["success_rate"]  # mean 0.1, stderr 0.1, seeds 2
+    """
+    per_seed = [
+        {key: None if mage[key] is None or bc[key] is None else mage[key] - bc[key] for key in SCORES}
+        for mage, bc in zip(mage_reports, bc_reports, strict=True)
+    ]
+    success = [difference["success_rate"] for difference in per_seed]
+    return {
+        "summary": summarise(per_seed),
+        "per_seed": per_seed,
+        "seeds_ahead": sum(value > 0 for value in success),
+        "seeds_behind": sum(value < 0 for value in success),
+    }
+
+
+def describe(name, result):
+    """One line: each agent's mean success rate and, with both, MAGE minus BC per seed."""
+    parts = []
+    for kind in training.AGENT_KINDS:
+        if kind in result:
+            success = result[kind]["summary"]["success_rate"]
+            parts.append(f"{kind} {success['mean']:.3f} +- {success['stderr']:.3f}")
+    if "mage_minus_bc" in result:
+        paired = result["mage_minus_bc"]
+        difference = paired["summary"]["success_rate"]
+        parts.append(
+            f"mage - bc per seed {difference['mean']:+.3f} +- {difference['stderr']:.3f} "
+            f"(ahead on {paired['seeds_ahead']}, behind on {paired['seeds_behind']} of {difference['seeds']})"
+        )
+    return f"{name}: success rate " + ", ".join(parts)
+
+
+def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_precision, eval_episodes,
+                 max_episode_steps, acting):
+    """What a finished run's report must match to be reused (JSON values, as stored).
+
+    `acting` is the `ActingOptions` as the agent applies them; a baseline
+    records only its one action per step (`replan_every`).
+    """
+    acted = {name: getattr(acting, name) for name in REPORTED_OPTIONS} if kind == "mage" else {"replan_every": 1}
+    settings = dict(
+        kind=kind, dataset_id=dataset_id, seed=seed, preset=preset, train_steps=train_steps,
+        options=options, mixed_precision=mixed_precision, eval_episodes=eval_episodes,
+        max_episode_steps=max_episode_steps, **acted,
+        # The resolved configuration, so a run made before a preset's default changed is not reused.
+        config=training.model_config(preset, options) if kind == "mage" else None,
+    )
+    return json.loads(json.dumps(settings))
+
+
+def finished_report(run_dir, settings):
+    """The report a finished run left in `run_dir`, or None; stops if its settings differ."""
+    report = _read_json(os.path.join(run_dir, "report.json"))
+    if report is not None:
+        _check_same_settings(run_dir, "finished run", report.get("settings", {}), settings)
+    return report
+
+
+def checkpoint_for(run_dir, settings):
+    """`run_dir/checkpoint`, where an interrupted MAGE run resumes; stops if it was started with other settings."""
+    directory = os.path.join(run_dir, "checkpoint")
+    started = _read_json(os.path.join(directory, "settings.json"))
+    if started is None:
+        write_json(os.path.join(directory, "settings.json"), settings)
+    else:
+        _check_same_settings(run_dir, "run interrupted in training", started, settings)
+    return directory
+
+
+def _read_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as file:
+        return json.load(file)
+
+
+def _check_same_settings(run_dir, what, stored, settings):
+    stored = {**ADDED_SETTINGS, **stored}
+    if stored.get("config"):  # model options added since take their defaults, as loading the agent does
+        stored["config"] = {**PRESET_DEFAULTS, **stored["config"]}
+    differing = sorted(key for key in settings if stored.get(key) != settings[key])
+    if differing:
+        changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)
+        acting_only = what == "finished run" and set(differing) <= set(ACTING_SETTINGS)
+        raise SystemExit(
+            f"{run_dir} holds a {what} with other settings ({changes}). "
+            "Pass another --output-dir, or delete that run to train it again."
+            + (_evaluate_again_hint(run_dir, settings) if acting_only else "")
+        )
+
+
+def _evaluate_again_hint(run_dir, settings):
+    """How to evaluate a finished run's kept agent under other acting settings, without training it again."""
+    mage = settings["kind"] == "mage"
+    command = (
+        f"python studies/acting_options.py {os.path.join(run_dir, 'agent' if mage else 'model.keras')} "
+        f"--episodes {settings['eval_episodes']}"
+    )
+    if settings["max_episode_steps"] is not None:
+        command += f" --max-episode-steps {settings['max_episode_steps']}"
+    if mage:
+        options = {key: settings[key] for key in REPORTED_OPTIONS}
+        command += f" --options '{json.dumps(options)}'"
+    return f" Only how it acts differs: `{command}` evaluates the trained agent again."
+
+
+def run_once(settings, run_dir, *, acting, num_envs=10, devices=None):
+    """Trains and evaluates the agent `settings` describe (acting with `acting`), or reuses the report it left."""
+    report = finished_report(run_dir, settings)
+    if report is not None:
+        print(f"{run_dir}: finished before, reusing its report.json", flush=True)
+        return report
+    from keras_mage.models.checkpoint import completed_epochs
+
+    kind = settings["kind"]
+    checkpoint_dir = checkpoint_for(run_dir, settings) if kind == "mage" else None  # BC trains in seconds
+    resumed_after = completed_epochs(checkpoint_dir) if checkpoint_dir else 0
+    model, history = training.train_agent(
+        kind, settings["dataset_id"], preset=settings["preset"], train_steps=settings["train_steps"],
+        seed=settings["seed"], devices=devices, dtype="mixed_bfloat16" if settings["mixed_precision"] else None,
+        checkpoint_dir=checkpoint_dir, options=settings["options"], verbose=2,
+    )
+    report = training.evaluate_and_save(
+        model, history, settings["dataset_id"], run_dir, episodes=settings["eval_episodes"], seed=settings["seed"],
+        num_envs=num_envs, save=False, max_episode_steps=settings["max_episode_steps"], acting=acting,
+    )
+    if kind == "mage":  # both kept so the runs can be evaluated again (other acting options, other episodes)
+        report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))
+    else:
+        report["keras_file"] = save_model(model, os.path.join(run_dir, "model.keras"))
+    report["settings"] = settings
+    report["resumed_after_epochs"] = resumed_after  # train_seconds includes those epochs' time
+    write_json(os.path.join(run_dir, "report.json"), report)
+    if checkpoint_dir:
+        shutil.rmtree(checkpoint_dir)  # the agent directory holds the trained model
+    return report

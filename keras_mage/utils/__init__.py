@@ -1,0 +1,1 @@
+"""Small helpers every layer of keras_mage may use (standard library only)."""

@@ -1,0 +1,72 @@
+"""Atomic writes, the one way keras_mage writes what a user keeps: build beside, then rename into place.
+
+A file or directory is written under a temporary name in the same folder and
+renamed onto its path only once complete, so a crash or an interrupted run
+never leaves a torn file, and a path that existed keeps its old content until
+the new one is whole. Standard library only: the TensorFlow-free render
+worker loads this file by path.
+
+Example:
+
+>>> import tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "metrics.json")
+>>> write_json(path, {"success_rate": 0.5})
+>>> open(path).read().strip().splitlines()[1]
+'  "success_rate": 0.5'
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+
+
+@contextlib.contextmanager
+def atomic_path(path, directory=False):
+    """Yields a temporary sibling of `path` (a file name, or with `directory` a new folder) renamed onto it on success.
+
+    A directory replaces any directory at `path`. On an error the temporary
+    is removed and `path` is left as it was.
+    """
+    path = os.path.abspath(os.fspath(path))
+    parent = os.path.dirname(path)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
+    target = staging if directory else os.path.join(staging, os.path.basename(path))
+    try:
+        yield target
+        if directory:
+            os.chmod(target, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+        os.replace(target, path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_json(path, value):
+    """Writes `value` as indented JSON atomically (numpy values become lists / numbers)."""
+    with atomic_path(path) as temporary:
+        with open(temporary, "w") as file:
+            json.dump(value, file, indent=2, default=_jsonable)
+            file.write("\n")
+
+
+def save_model(model, path):
+    """Saves a Keras model to the `.keras` file `path` atomically; returns `path`."""
+    with atomic_path(path) as temporary:
+        model.save(temporary)
+    return path
+
+
+def _jsonable(value):
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable.")

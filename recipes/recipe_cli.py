@@ -1,0 +1,155 @@
+"""The command line every recipe shares: its options, their checks, and what they mean for a run.
+
+Recipes (`pointmaze.py`, `antmaze.py`, `compare_bc.py`) parse their flags here
+and call `keras_mage.runs` with explicit arguments; nothing below `recipes/`
+reads an argparse namespace.
+"""
+
+import argparse
+import ast
+
+from keras_mage.control.acting_options import RETURN_UPDATES, ActingOptions
+
+
+def new_parser(description):
+    return argparse.ArgumentParser(description=description, formatter_class=_DefaultsHelpFormatter)
+
+
+def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_steps, output_dir="outputs"):
+    """The options every recipe takes, with the recipe's defaults."""
+    parser.add_argument("--preset", default=preset, help="MAGE preset name or saved agent directory")
+    parser.add_argument("--train-steps", type=int, default=train_steps, help="gradient steps per model")
+    parser.add_argument("--eval-episodes", type=int, default=eval_episodes, help="evaluation episodes per model")
+    parser.add_argument("--seed", type=int, default=0, help="training and evaluation seed")
+    parser.add_argument("--output-dir", default=output_dir, help="where models, metrics and plots go")
+    parser.add_argument(
+        "--dataset-steps", type=int, default=dataset_steps, help="size of regenerated data (1000000 = Minari's)"
+    )
+    parser.add_argument("--video", action="store_true", help="also render rollout videos (mp4 or gif)")
+    parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
+    parser.add_argument(
+        "--return-update", default=None, choices=sorted(RETURN_UPDATES),
+        help="how the acting target return follows rewards (keras_mage.control.acting_options.RETURN_UPDATES; "
+        "default: estimated by the model's return head, or discounted without one)",
+    )
+    parser.add_argument(
+        "--replan-every", type=int, default=1,
+        help="acting: generate a new plan every n steps (n <= the model's action_chunk, e.g. --set action_chunk=4)",
+    )
+    parser.add_argument(
+        "--guidance-scale", type=float, default=1.0,
+        help="acting: classifier-free guidance scale of MAGE's plan (1: the conditional plan alone)",
+    )
+    parser.add_argument(
+        "--temporal-ensemble", type=temporal_ensemble_rate, default=0.0, metavar="M",
+        help="acting: average the actions that the plans covering a step predicted for it, weight exp(M * age) "
+        "(0: plain mean; 'off': the newest plan's actions alone; averages only with action_chunk > 1)",
+    )
+    parser.add_argument("--ref-episodes", type=int, default=100, help="episodes per reference score of new data")
+    parser.add_argument(
+        "--max-episode-steps", type=int, default=None,
+        help="shorter evaluation time limit for quick checks (default: the env's; scores then not comparable)",
+    )
+    parser.add_argument(
+        "--devices", type=int, default=None, help="train data-parallel on this many local devices (default: all)"
+    )
+    parser.add_argument("--mixed-precision", action="store_true", help="train MAGE with the mixed_bfloat16 policy")
+    parser.add_argument("--checkpoint-dir", default=None, help="atomic epoch checkpoints; rerun to resume")
+    parser.add_argument(
+        "--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
+        help="override a MAGE preset option, e.g. --set gumbel_hard=False --set head_width=128 (repeatable)",
+    )
+    return parser
+
+
+def temporal_ensemble_rate(text):
+    """`--temporal-ensemble` values: a number, or "off" (None: the newest plan's actions alone).
+
+    Example:
+
+    >>> temporal_ensemble_rate("0.5"), temporal_ensemble_rate("off")
+    (0.5, None)
+    """
+    if text.strip().lower() in ("off", "none"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes a number >= 0 or 'off', got {text!r}") from None
+
+
+def parse_options(pairs):
+    """`["head_width=128", "gumbel_hard=True"]` -> `{"head_width": 128, "gumbel_hard": True}`.
+
+    Values are Python literals where they parse as one, else strings
+    (`--set head_activation=gelu`). Unknown option names are rejected by the preset.
+    """
+    options = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator or not name:
+            raise ValueError(f"--set takes OPTION=VALUE, got {pair!r}.")
+        try:
+            options[name.strip()] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            options[name.strip()] = value
+    return options
+
+
+def parse_arguments(parser, argv=None):
+    """Parses and checks the flags; `args.options` becomes a dict and `args.acting` the `ActingOptions` applied.
+
+    Every error is argparse's usage error, before any work starts.
+    """
+    from keras_mage.runs import training
+
+    args = parser.parse_args(argv)
+    for name in ("train_steps", "eval_episodes", "dataset_steps", "num_envs", "replan_every"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}.")
+    for name in ("guidance_scale", "temporal_ensemble"):
+        value = getattr(args, name)
+        if value is not None and not value >= 0.0:  # also refuses nan
+            parser.error(f"--{name.replace('_', '-')} must be a number >= 0, got {value}.")
+    try:
+        args.options = parse_options(args.options)
+        if training.is_saved_agent(args.preset):
+            training.check_no_overrides_for_agent(args.preset, args.options, args.mixed_precision)
+        acting = ActingOptions(
+            return_update=args.return_update, replan_every=args.replan_every, guidance_scale=args.guidance_scale,
+            temporal_ensemble=args.temporal_ensemble,
+        )
+        args.acting = training.acting_options_for(args.preset, args.options, acting)
+    except ValueError as error:
+        parser.error(str(error))
+    return args
+
+
+def train_and_evaluate(args, dataset_id, output_dir):
+    """`keras_mage.runs.training.train_and_evaluate` with the common options."""
+    from keras_mage.runs import training
+
+    return training.train_and_evaluate(
+        dataset_id, output_dir, preset=args.preset, train_steps=args.train_steps, seed=args.seed,
+        eval_episodes=args.eval_episodes, acting=args.acting, options=args.options, devices=args.devices,
+        dtype="mixed_bfloat16" if args.mixed_precision else None, checkpoint_dir=args.checkpoint_dir,
+        num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, video=args.video,
+    )
+
+
+def run_metadata(args, recipe):
+    """`keras_mage.runs.training.run_metadata` of the parsed flags."""
+    from keras_mage.runs import training
+
+    return training.run_metadata(
+        recipe, preset=args.preset, options=args.options, acting=args.acting, train_steps=args.train_steps,
+        eval_episodes=args.eval_episodes, seed=args.seed, dataset_steps=args.dataset_steps,
+        max_episode_steps=args.max_episode_steps,
+    )
+
+
+class _DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Appends "(default: ...)" to an option's help unless the help already says what its default is."""
+
+    def _get_help_string(self, action):
+        return action.help if "default" in (action.help or "") else super()._get_help_string(action)
