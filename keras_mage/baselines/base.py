@@ -1,0 +1,135 @@
+"""What the baselines share: MAGE's data pipeline for `fit`, raw-input `predict_actions`, dims and config.
+
+A baseline subclasses `OfflineBaseline`, builds its networks from
+`state_features` (normalised state, then goal) and returns the normalised
+actor's actions (batch, 1, da) from `call`; `predict_actions` clips them to
+the data's action range, as `keras_mage.control` expects of any agent.
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_mage.data.statistics import StatisticsAttribute
+from keras_mage.models.acting import normalized_inputs, statistics_of
+from keras_mage.models.training_data import as_training_data
+
+
+def seeded_glorot(seed, offset=0):
+    """Glorot-uniform initialiser seeded with `seed + offset` (unseeded when `seed` is None)."""
+    return keras.initializers.GlorotUniform(None if seed is None else seed + offset)
+
+
+def dense_stack(units, activation, seed, offset=0, prefix="hidden"):
+    """Dense layers of widths `units`; layer i is seeded with `seed + offset + i` and named `{prefix}_{i}`."""
+    return [
+        keras.layers.Dense(width, activation=activation, kernel_initializer=seeded_glorot(seed, offset + i),
+                           name=f"{prefix}_{i}")
+        for i, width in enumerate(units)
+    ]
+
+
+def build_stack(layers, width):
+    """Builds `layers` in sequence on inputs of `width` features; returns the last width."""
+    for layer in layers:
+        layer.build((None, width))
+        width = layer.units
+    return width
+
+
+class OfflineBaseline(keras.Model):
+    """Base of the baselines: trains on windows of `window_horizon` steps and acts like MAGE.
+
+    Args:
+        hidden_units, activation: widths and activation of the hidden layers.
+        learning_rate, batch_size, discount: training settings (the discount
+            also shapes the stored return statistics).
+        seed: initialisation and data-order seed.
+    """
+
+    action_chunk = 1
+    data_statistics = StatisticsAttribute()
+    window_horizon = 1  # steps per training window
+    reward_scale = 1.0  # the pipeline's return scale
+
+    def __init__(self, hidden_units=(256, 256), activation="relu", learning_rate=1e-3, batch_size=256, discount=0.99,
+                 state_dim=None, action_dim=None, goal_dim=0, data_statistics=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden_units = tuple(int(units) for units in hidden_units)
+        self.activation = activation
+        self.learning_rate = float(learning_rate)
+        self.batch_size = int(batch_size)
+        self.discount = float(discount)
+        self.state_dim, self.action_dim, self.goal_dim = state_dim, action_dim, goal_dim
+        self.data_statistics = data_statistics
+        self.seed = seed
+
+    def set_dims(self, input_shape):
+        """Reads state, action and goal sizes from a batch's shapes; returns the width of `state_features`."""
+        shapes = dict(input_shape)
+        self.state_dim = int(shapes["observations"][-1])
+        self.action_dim = int(shapes["actions"][-1])
+        self.goal_dim = int(shapes["goals"][-1]) if shapes.get("goals") is not None else 0
+        return self.state_dim + self.goal_dim
+
+    def get_build_config(self):
+        horizon = self.window_horizon
+        shapes = {"observations": (None, horizon, self.state_dim), "actions": (None, horizon, self.action_dim)}
+        if self.goal_dim:
+            shapes["goals"] = (None, self.goal_dim)
+        return {"input_shape": shapes}
+
+    def build_from_config(self, config):
+        self.build(config["input_shape"])
+
+    def state_features(self, inputs, step=0):
+        """(batch, ds + dg): the window's normalised state at `step`, then the goal (goal-conditioned data)."""
+        features = ops.cast(inputs["observations"][:, step], "float32")
+        if self.goal_dim:
+            features = ops.concatenate([features, ops.cast(inputs["goals"], "float32")], axis=-1)
+        return features
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, **kwargs):
+        """Trains on an offline dataset (any `keras_mage.data.load_episodes` source) or batches."""
+        x, statistics = as_training_data(
+            x,
+            horizon=self.window_horizon,
+            batch_size=batch_size or self.batch_size,
+            statistics=self.data_statistics,
+            discount=self.discount,
+            reward_scale=self.reward_scale,
+            seed=self.seed or 0,
+            repeat=steps_per_epoch is not None,
+            start_epoch=kwargs.get("initial_epoch", 0),
+            steps_per_epoch=steps_per_epoch,
+        )
+        if statistics is not None:
+            self.data_statistics = statistics
+        if not self.compiled:
+            self.compile(optimizer=keras.optimizers.Adam(self.learning_rate))
+        return super().fit(x, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
+
+    def predict_actions(self, observations, goals=None, target_returns=None, **sampling_options):
+        """Raw actions (batch, 1, da) for raw states and goals; returns and sampling options are ignored."""
+        if not self.built:
+            raise ValueError("The baseline is not built yet: train it with `fit` first.")
+        statistics = statistics_of(self)
+        states, goals = normalized_inputs(self, observations, goals)
+        batch = {"observations": states[:, None]} | ({} if goals is None else {"goals": goals})
+        actions = ops.convert_to_numpy(self(batch, training=False))
+        return np.clip(actions, statistics.action_low, statistics.action_high)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "hidden_units": list(self.hidden_units),
+            "activation": self.activation,
+            "learning_rate": self.learning_rate,
+            "batch_size": self.batch_size,
+            "discount": self.discount,
+            "state_dim": self.state_dim,
+            "action_dim": self.action_dim,
+            "goal_dim": self.goal_dim,
+            "data_statistics": None if self.data_statistics is None else self.data_statistics.get_config(),
+            "seed": self.seed,
+        }
