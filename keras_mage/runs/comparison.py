@@ -1,10 +1,11 @@
 """Agents compared over seeds: one resumable run per agent and seed, summaries and paired differences.
 
 `run_once` trains and evaluates one agent into its own folder and leaves a
-`report.json` with the settings it ran with; called again with the same
-settings it reuses that report, and a MAGE run cut off mid-training resumes
-from its epoch checkpoint. `summarise` and `paired_difference` turn the reports
-into means and standard errors over seeds and MAGE-minus-baseline per seed.
+`report.json` with the settings it ran with and the seconds it trained;
+called again with the same settings it reuses that report, and a MAGE run cut
+off mid-training resumes from its epoch checkpoint. `summarise` and
+`paired_difference` turn the reports into means and standard errors over
+seeds and MAGE minus each peer per seed (`compare_agents` does it all).
 
 Example:
 
@@ -20,28 +21,29 @@ import shutil
 from keras_mage.control.evaluation import REPORTED_OPTIONS, mean_stderr
 from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
 from keras_mage.runs import training
+from keras_mage.runs.agents import AGENT_KINDS
 from keras_mage.utils.files import save_model, write_json
 
 SCORES = ("success_rate", "normalized_score", "mean_return")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
-ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None}
+ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None}
 # Settings of how a trained agent is evaluated; `studies/acting_options.py` evaluates a kept agent under others.
 ACTING_SETTINGS = ("eval_episodes", "max_episode_steps") + REPORTED_OPTIONS
 
 
 def summarise(per_seed):
-    """Mean and standard error over seeds of each score in a list of reports."""
+    """Mean and standard error over seeds of each score (and of the training seconds) in a list of reports."""
     summary = {}
-    for key in SCORES:
-        values = [report[key] for report in per_seed if report[key] is not None]
+    for key in SCORES + ("train_seconds",):
+        values = [report[key] for report in per_seed if report.get(key) is not None]
         if values:
             mean, stderr = mean_stderr(values)
             summary[key] = {"mean": mean, "stderr": stderr, "seeds": len(values)}
     return summary
 
 
-def paired_difference(mage_reports, bc_reports):
-    """MAGE minus BC seed by seed: the differences, their mean and standard error, seeds ahead and behind.
+def paired_difference(mage_reports, peer_reports):
+    """MAGE minus a peer seed by seed: the differences, their mean and standard error, seeds ahead and behind.
 
     Example (two seeds; scores of None, e.g. no normalised score, stay None):
 
@@ -51,7 +53,7 @@ def paired_difference(mage_reports, bc_reports):
     """
     per_seed = [
         {key: None if mage[key] is None or bc[key] is None else mage[key] - bc[key] for key in SCORES}
-        for mage, bc in zip(mage_reports, bc_reports, strict=True)
+        for mage, bc in zip(mage_reports, peer_reports, strict=True)
     ]
     success = [difference["success_rate"] for difference in per_seed]
     return {
@@ -63,34 +65,47 @@ def paired_difference(mage_reports, bc_reports):
 
 
 def describe(name, result):
-    """One line: each agent's mean success rate and, with both, MAGE minus BC per seed."""
+    """One line: each agent's mean success rate and training time, then MAGE minus each peer per seed."""
     parts = []
-    for kind in training.AGENT_KINDS:
+    for kind in AGENT_KINDS:
         if kind in result:
-            success = result[kind]["summary"]["success_rate"]
-            parts.append(f"{kind} {success['mean']:.3f} +- {success['stderr']:.3f}")
-    if "mage_minus_bc" in result:
-        paired = result["mage_minus_bc"]
-        difference = paired["summary"]["success_rate"]
-        parts.append(
-            f"mage - bc per seed {difference['mean']:+.3f} +- {difference['stderr']:.3f} "
-            f"(ahead on {paired['seeds_ahead']}, behind on {paired['seeds_behind']} of {difference['seeds']})"
-        )
+            summary = result[kind]["summary"]
+            success, seconds = summary["success_rate"], summary.get("train_seconds")
+            time = f" ({seconds['mean']:.0f} s)" if seconds else ""
+            parts.append(f"{kind} {success['mean']:.3f} +- {success['stderr']:.3f}{time}")
+    for kind in AGENT_KINDS:
+        paired = result.get(f"mage_minus_{kind}")
+        if paired:
+            difference = paired["summary"]["success_rate"]
+            parts.append(
+                f"mage - {kind} per seed {difference['mean']:+.3f} +- {difference['stderr']:.3f} "
+                f"(ahead on {paired['seeds_ahead']}, behind on {paired['seeds_behind']} of {difference['seeds']})"
+            )
     return f"{name}: success rate " + ", ".join(parts)
 
 
+def compare_per_seed(runs):
+    """`runs` (agent kind -> per-seed reports) as `comparison.json` holds them: summaries and MAGE minus each peer."""
+    result = {kind: {"summary": summarise(reports), "per_seed": reports} for kind, reports in runs.items()}
+    for kind, reports in runs.items():
+        if kind != "mage" and "mage" in runs:
+            result[f"mage_minus_{kind}"] = paired_difference(runs["mage"], reports)
+    return result
+
+
 def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_precision, eval_episodes,
-                 max_episode_steps, acting):
+                 max_episode_steps, acting, batch_size=None):
     """What a finished run's report must match to be reused (JSON values, as stored).
 
     `acting` is the `ActingOptions` as the agent applies them; a baseline
-    records only its one action per step (`replan_every`).
+    records only its one action per step (`replan_every`). `batch_size`: a
+    peer's own (None: MAGE's).
     """
     acted = {name: getattr(acting, name) for name in REPORTED_OPTIONS} if kind == "mage" else {"replan_every": 1}
     settings = dict(
         kind=kind, dataset_id=dataset_id, seed=seed, preset=preset, train_steps=train_steps,
         options=options, mixed_precision=mixed_precision, eval_episodes=eval_episodes,
-        max_episode_steps=max_episode_steps, **acted,
+        max_episode_steps=max_episode_steps, batch_size=None if kind == "mage" else batch_size, **acted,
         # The resolved configuration, so a run made before a preset's default changed is not reused.
         config=training.model_config(preset, options) if kind == "mage" else None,
     )
@@ -162,12 +177,12 @@ def run_once(settings, run_dir, *, acting, num_envs=10, devices=None):
     from keras_mage.models.checkpoint import completed_epochs
 
     kind = settings["kind"]
-    checkpoint_dir = checkpoint_for(run_dir, settings) if kind == "mage" else None  # BC trains in seconds
+    checkpoint_dir = checkpoint_for(run_dir, settings) if kind == "mage" else None  # peers: one fit
     resumed_after = completed_epochs(checkpoint_dir) if checkpoint_dir else 0
     model, history = training.train_agent(
         kind, settings["dataset_id"], preset=settings["preset"], train_steps=settings["train_steps"],
         seed=settings["seed"], devices=devices, dtype="mixed_bfloat16" if settings["mixed_precision"] else None,
-        checkpoint_dir=checkpoint_dir, options=settings["options"], verbose=2,
+        checkpoint_dir=checkpoint_dir, options=settings["options"], verbose=2, batch_size=settings["batch_size"],
     )
     report = training.evaluate_and_save(
         model, history, settings["dataset_id"], run_dir, episodes=settings["eval_episodes"], seed=settings["seed"],

@@ -13,30 +13,29 @@ import time
 
 from keras_mage.control.acting_options import ActingOptions
 from keras_mage.control.evaluation import NOT_IN_JSON, REPORTED_OPTIONS, evaluate
+from keras_mage.runs.agents import AGENT_KINDS, make_baseline
 from keras_mage.runs.plotting import plot_learning_curve, plot_trajectories
 from keras_mage.utils.files import save_model, write_json
-
-AGENT_KINDS = ("mage", "bc")
 
 
 def train_agent(
     kind, source, *, preset="small", train_steps=1000, seed=0, epochs=20, verbose=0, devices=None, dtype=None,
-    checkpoint_dir=None, options=None,
+    checkpoint_dir=None, options=None, batch_size=None,
 ):
-    """Trains a MAGE model (`kind="mage"`) or the behaviour-cloning baseline (`"bc"`).
+    """Trains a MAGE model (`kind="mage"`) or one of its peers (`keras_mage.runs.agents.PEERS`).
 
-    Both see the same batches per step (the preset's batch size) for
-    `train_steps` steps, split in up to `epochs` epochs for the learning curve.
-    `devices` (data parallel, see `keras_mage.distribution`), `dtype` (MAGE's
-    dtype policy), `checkpoint_dir` (MAGE: atomic checkpoints, resumes) and
-    `options` (MAGE preset overrides, e.g. `{"gumbel_hard": True}`).
+    Trains for `train_steps` steps, split in up to `epochs` epochs for the
+    learning curve; a peer takes batches of `batch_size` (None: the MAGE
+    preset's, so both see the same batches per step). `devices` (data
+    parallel, see `keras_mage.distribution`), `dtype` (MAGE's dtype policy),
+    `checkpoint_dir` (MAGE: atomic checkpoints, resumes) and `options` (MAGE
+    preset overrides, e.g. `{"gumbel_hard": True}`).
     Returns `(model, history)`; `history.history["train_seconds"]` holds the
     time, that of the epochs an interrupted run checkpointed included.
     """
     import keras
 
     import keras_mage
-    from keras_mage.baselines import BehaviorCloning
     from keras_mage.models.checkpoint import read_state
 
     if kind not in AGENT_KINDS:
@@ -47,7 +46,9 @@ def train_agent(
     start = time.time() - (read_state(checkpoint_dir)["seconds"] if fit_options else 0.0)  # an interrupted run's
     with keras_mage.distribution.data_parallel(devices):
         mage = _mage_to_train(preset, seed, options, dtype)
-        model = mage if kind == "mage" else BehaviorCloning(batch_size=mage.batch_size, seed=seed)
+        model = mage if kind == "mage" else make_baseline(
+            kind, source, batch_size=batch_size or mage.batch_size, seed=seed
+        )
         history = model.fit(
             source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options
         )

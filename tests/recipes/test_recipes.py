@@ -1,5 +1,6 @@
 """The recipes end to end on tiny settings, and their data resolution."""
 
+import argparse
 import json
 import os
 import pathlib
@@ -139,14 +140,49 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_compare_bc_trains_only_the_agents_asked_for(minari_root, tmp_path):
+def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_root, tmp_path):
+    import keras
+
     output = tmp_path / "compare"
-    arguments = TINY + ["--maze", "umaze", "--seeds", "1", "--agents", "bc", "--output-dir", str(output)]
-    recipe("compare_bc")["main"](arguments)
+    arguments = TINY + ["--maze", "umaze", "--seeds", "1", "--agents", "bc", "iql", "--steps", "iql=6",
+                        "--batch-size", "iql=16", "--output-dir", str(output)]
+    recipe("compare")["main"](arguments)
     comparison = json.loads((output / "comparison.json").read_text())
-    assert set(comparison["per_maze"]["umaze"]) == {"dataset_id", "bc"}
+    assert set(comparison["per_maze"]["umaze"]) == {"dataset_id", "bc", "iql"}  # no MAGE, so no differences
+    assert comparison["budgets"] == {"bc": {"steps": 8, "batch_size": None}, "iql": {"steps": 6, "batch_size": 16}}
     assert not (output / "umaze" / "mage_seed1").exists()
-    assert (output / "umaze" / "bc_seed1" / "model.keras").is_file()
+    iql = json.loads((output / "umaze" / "iql_seed1" / "report.json").read_text())
+    assert (iql["train_steps"], iql["settings"]["batch_size"]) == (6, 16) and iql["train_seconds"] > 0
+    assert keras.saving.load_model(iql["keras_file"]).__class__.__name__ == "IQL"
+    assert comparison["per_maze"]["umaze"]["iql"]["summary"]["train_seconds"]["mean"] == iql["train_seconds"]
+
+
+def test_budgets_per_agent_published_or_given():
+    compare = recipe("compare")
+    args = argparse.Namespace(agents=["mage", "bc", "iql"], train_steps=100, steps=[("iql", 7)], batch_size=[],
+                              published_budgets=True)
+    assert compare["budgets"](args) == {"mage": (100, None), "bc": (10_000, 100), "iql": (7, 256)}
+    args.published_budgets = False
+    assert compare["budgets"](args) == {"mage": (100, None), "bc": (100, None), "iql": (7, None)}
+    parse = compare["budget_pairs"](("bc", "iql"))
+    assert parse("bc=100") == ("bc", 100)
+    for text in ("mage=5", "bc=0", "bc=x", "bc"):
+        with pytest.raises(argparse.ArgumentTypeError, match="use KIND=N"):
+            parse(text)
+
+
+def test_compare_per_seed_pairs_mage_with_every_peer():
+    from keras_mage.runs.comparison import compare_per_seed
+
+    reports = {kind: [{"success_rate": s, "normalized_score": None, "mean_return": 1.0, "train_seconds": t}
+                      for s in values] for kind, values, t in (("mage", (1.0, 0.5), 60.0), ("bc", (0.5, 0.5), 2.0),
+                                                                ("iql", (1.0, 1.0), 30.0))}
+    result = compare_per_seed(reports)
+    assert set(result) == {"mage", "bc", "iql", "mage_minus_bc", "mage_minus_iql"}
+    assert result["mage_minus_iql"]["summary"]["success_rate"]["mean"] == pytest.approx(-0.25)
+    line = recipe("compare")["describe"]("large", result)
+    assert "iql 1.000 +- 0.000 (30 s)" in line and "mage - iql per seed -0.250" in line
+    assert "mage - bc per seed +0.250" in line
 
 
 def test_compare_summary_is_mean_and_standard_error():
@@ -244,7 +280,7 @@ def test_temporal_ensemble_is_recorded_as_acting_applies_it(arguments, acted):
     assert recipe_cli.parse_arguments(parser, arguments).acting.temporal_ensemble == acted
 
 
-@pytest.mark.parametrize("name", ["pointmaze", "antmaze", "compare_bc"])
+@pytest.mark.parametrize("name", ["pointmaze", "antmaze", "compare", "compare_bc"])
 def test_help_states_each_default_once(name, capsys):
     with pytest.raises(SystemExit) as exit_info:
         recipe(name)["main"](["--help"])

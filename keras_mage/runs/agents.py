@@ -1,0 +1,39 @@
+"""The agents a run can train: MAGE and its peers, each with its published training budget.
+
+`PUBLISHED_BUDGETS` gives each peer's (steps, batch size) as its reference
+implementation trains it, so a comparison can give every agent its own budget
+(`recipes/compare.py --published-budgets`) as well as MAGE's.
+
+Example:
+
+>>> PUBLISHED_BUDGETS["iql"]
+{'steps': 1000000, 'batch_size': 256}
+>>> iql_preset_for("keras_mage/antmaze/umaze-v0"), iql_preset_for("keras_mage/pointmaze/large-200k-v0")
+('antmaze', 'locomotion')
+"""
+
+AGENT_KINDS = ("mage", "bc", "iql")
+PEERS = tuple(kind for kind in AGENT_KINDS if kind != "mage")
+
+PUBLISHED_BUDGETS = {
+    # d3rlpy's BC at its stock settings: on the large PointMaze maze it converges within these steps.
+    "bc": {"steps": 10_000, "batch_size": 100},
+    # Kostrikov et al. 2021 (IQL), every domain: 1M gradient steps of batch 256.
+    "iql": {"steps": 1_000_000, "batch_size": 256},
+}
+
+
+def iql_preset_for(dataset_id):
+    """The IQL paper's settings for a dataset: "antmaze" (expectile 0.9, rewards - 1) for AntMaze, else "locomotion"."""
+    return "antmaze" if "antmaze" in str(dataset_id).lower() else "locomotion"
+
+
+def make_baseline(kind, dataset_id, *, batch_size, seed):
+    """A new, untrained peer of MAGE (`kind` in `PEERS`) for `dataset_id`."""
+    from keras_mage.baselines import IQL, BehaviorCloning
+
+    if kind == "bc":
+        return BehaviorCloning(batch_size=batch_size, seed=seed)
+    if kind == "iql":
+        return IQL.from_preset(iql_preset_for(dataset_id), batch_size=batch_size, seed=seed)
+    raise ValueError(f"unknown agent kind {kind!r}; use one of {AGENT_KINDS}.")
