@@ -13,7 +13,8 @@ s = observations[:, 0], a = actions[:, 0], s' = observations[:, 1] (at an
 episode's last step the pipeline gives its real final observation),
 r = returns[:, 0] - discount * returns[:, 1] (the pipeline's return-to-go is
 R_t = r_t + discount * R_{t+1} with R = 0 past the end, so this recovers r_t
-exactly, times the pipeline's `reward_scale`), done = 1 - mask[:, 1] (the
+exactly, times the pipeline's `reward_scale`, once the statistics'
+`return_scale` is undone), done = 1 - mask[:, 1] (the
 window's second step lies past the episode's end). Batches carry no
 termination flags, so every episode end counts as terminal, truncations
 included: the convention of the pipeline's own returns (no bootstrap at the
@@ -146,7 +147,9 @@ class IQL(OfflineBaseline):
         """(s, a, r, s', done, mask) of the windows' first steps, as explained in the module docstring."""
         if x["observations"].shape[1] < 2:
             raise ValueError("IQL trains on windows of at least two steps (s and s'); batches of one step were passed.")
-        returns = ops.cast(x["returns"][:, :2, 0], "float32")
+        # The pipeline's returns are normalised (`DataStatistics.return_scale`); IQL's rewards stay in reward units.
+        return_scale = 1.0 if self.data_statistics is None else self.data_statistics.return_scale
+        returns = ops.cast(x["returns"][:, :2, 0], "float32") * return_scale
         rewards = returns[:, 0] - self.discount * returns[:, 1] + self.reward_shift
         mask = ops.cast(x["mask"], "float32")
         actions = ops.cast(x["actions"][:, 0], "float32")

@@ -35,7 +35,11 @@ class DataStatistics:
     to window data with other ones); return_quantile: the 0.9 quantile of
     episode-start discounted returns in raw reward units (a default target);
     return_max / return_min: the largest / smallest return-to-go of any step
-    (None in statistics saved before they existed); action_low/high: (da,);
+    (None in statistics saved before they existed); return_scale: the model
+    sees returns as raw x reward_scale / return_scale, with return_scale the
+    data's largest |return-to-go| x reward_scale, so its returns lie in
+    [-1, 1] whatever the reward scale (1 in statistics saved before it
+    existed: those models keep their units); action_low/high: (da,);
     dataset_id: the data they were computed from (str or None), which
     evaluation uses when no env is named.
     """
@@ -52,6 +56,7 @@ class DataStatistics:
     dataset_id: str | None = None
     return_max: float | None = None
     return_min: float | None = None
+    return_scale: float = 1.0
 
     def __post_init__(self):
         for name in ("observation_mean", "observation_std", "goal_mean", "goal_std", "action_low", "action_high"):
@@ -61,6 +66,9 @@ class DataStatistics:
         self.reward_scale = float(self.reward_scale)
         self.discount = float(self.discount)
         self.return_quantile = float(self.return_quantile)
+        self.return_scale = float(self.return_scale)
+        if not self.return_scale > 0:
+            raise ValueError(f"return_scale must be > 0, got {self.return_scale}.")
         for name in ("return_max", "return_min"):
             if getattr(self, name) is not None:
                 setattr(self, name, float(getattr(self, name)))
@@ -96,6 +104,8 @@ class DataStatistics:
             actions_low = np.min([episode.actions.min(0) for episode in episodes], 0)
             actions_high = np.max([episode.actions.max(0) for episode in episodes], 0)
         goal_mean, goal_std = (None, None) if goals is None else _mean_std(goals)
+        return_max, return_min = max(float(r.max()) for r in returns), min(float(r.min()) for r in returns)
+        largest = max(abs(return_max), abs(return_min)) * abs(reward_scale)
         return cls(
             *_mean_std(states),
             goal_mean,
@@ -106,8 +116,9 @@ class DataStatistics:
             action_low=actions_low,
             action_high=actions_high,
             dataset_id=getattr(episodes, "dataset_id", None),
-            return_max=max(float(r.max()) for r in returns),
-            return_min=min(float(r.min()) for r in returns),
+            return_max=return_max,
+            return_min=return_min,
+            return_scale=largest if largest > STD_FLOOR else 1.0,
         )
 
     def get_config(self):
@@ -136,12 +147,12 @@ class DataStatistics:
         return _float32((_numeric(goals) - self.goal_mean) / self.goal_std)
 
     def scale_returns(self, returns):
-        """Raw returns (reward units) to the model's: times `reward_scale`."""
-        return _float32(_numeric(returns) * self.reward_scale)
+        """Raw returns (reward units) to the model's: times `reward_scale / return_scale`."""
+        return _float32(_numeric(returns) * (self.reward_scale / self.return_scale))
 
     def unscale_returns(self, returns):
         """The model's returns back to reward units."""
-        return _float32(_numeric(returns) / self.reward_scale)
+        return _float32(_numeric(returns) * (self.return_scale / self.reward_scale))
 
 
 def _numeric(values):

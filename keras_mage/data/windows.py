@@ -19,11 +19,13 @@ Example:
 >>> stats = DataStatistics.from_episodes([episode], discount=1.0)
 >>> index = WindowIndex([episode], horizon=3, statistics=stats)
 >>> batch = index.gather(np.array([1]))
->>> batch["mask"].tolist(), batch["returns"][..., 0].tolist(), batch["actions"][..., 0].tolist()
-([[1.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]])
+>>> batch["mask"].tolist(), batch["actions"][..., 0].tolist()
+([[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]])
+>>> batch["returns"][..., 0].tolist()  # returns-to-go 1, 0, 0 over the data's largest, 2 (`return_scale`)
+[[0.5, 0.0, 0.0]]
 >>> strided = WindowIndex([episode], horizon=2, statistics=stats, stride=2).gather(np.array([0]))
 >>> strided["returns"][..., 0].tolist(), strided["mask"].tolist(), strided["action_mask"].tolist()
-([[2.0, 0.0]], [[1.0, 0.0]], [[1.0, 1.0]])
+([[1.0, 0.0]], [[1.0, 0.0]], [[1.0, 1.0]])
 """
 
 import numpy as np

@@ -59,6 +59,6 @@ def test_windows_from_hdf5_data_by_hand(tmp_path):
     dataset, stats = make_dataset(path, 4, 6, discount=1.0, reward_scale=0.5, shuffle=False, backend="numpy")
     batch = dataset[0]  # window 0 starts episode 0: rewards 0, 1, 2
     assert batch["mask"][0].tolist() == [1, 1, 1, 0]
-    assert batch["returns"][0, :, 0].tolist() == [1.5, 1.5, 1.0, 0]
+    np.testing.assert_allclose(batch["returns"][0, :, 0] * stats.return_scale, [1.5, 1.5, 1.0, 0], rtol=1e-6)
     raw = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8], [6, 7, 8]], np.float32)
     np.testing.assert_allclose(batch["observations"][0], stats.normalize_states(raw))

@@ -119,7 +119,7 @@ def test_windows_from_minari_data_by_hand(minari_root):
     dataset, stats = make_dataset(DATASET_ID, 4, 7, discount=0.5, shuffle=False, backend="numpy")
     batch = dataset[0]  # window 0 starts episode 0: rewards 0, 1, 2
     assert batch["mask"][0].tolist() == [1, 1, 1, 0]
-    assert batch["returns"][0, :, 0].tolist() == [0 + 0.5 * 1 + 0.25 * 2, 1 + 0.5 * 2, 2, 0]
+    np.testing.assert_allclose(batch["returns"][0, :, 0] * stats.return_scale, [0 + 0.5 * 1 + 0.25 * 2, 1 + 0.5 * 2, 2, 0])
     assert batch["actions"][0, :, 0].tolist() == [0.5, 0.5, 0.5, 0]
     raw = np.array([[-1, -1, *range(4 * t, 4 * t + 4)] for t in (0, 1, 2, 3)], np.float32)  # s_3 pads
     np.testing.assert_allclose(batch["observations"][0], stats.normalize_states(raw))

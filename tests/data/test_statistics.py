@@ -42,8 +42,30 @@ def test_normalisers(episodes):
     states = np.array([[[7.875] * 3]])
     np.testing.assert_allclose(stats.normalize_states(states), np.zeros((1, 1, 3)), atol=1e-6)
     np.testing.assert_allclose(stats.normalize_goals([6.25, 6.25 + np.sqrt(23.4375)]), [0.0, 1.0], atol=1e-6)
-    assert stats.scale_returns(np.array([10.0])).tolist() == pytest.approx([1.0])
+    assert stats.return_scale == pytest.approx(0.1 * stats.return_max)  # rewards are positive: the largest |R|
+    assert stats.scale_returns(np.array([10.0])).tolist() == pytest.approx([1.0 / stats.return_scale])
     assert stats.normalize_states(states).dtype == np.float32
+
+
+def test_returns_reach_the_model_within_one_whatever_the_reward_scale(make_episode):
+    """AntMaze's returns-to-go near 100 and PointMaze's below 1 both reach the model within [-1, 1]."""
+    for reward in (100.0, 0.01, -5.0):
+        episode = make_episode(6)
+        episode.rewards[:] = reward
+        stats = DataStatistics.from_episodes([episode], discount=0.99, reward_scale=0.5)
+        raw = np.array([stats.return_min, stats.return_max])
+        scaled = stats.scale_returns(raw)
+        assert np.abs(scaled).max() == pytest.approx(1.0, rel=1e-6)
+        np.testing.assert_allclose(stats.unscale_returns(scaled), raw, rtol=1e-6)
+
+
+def test_statistics_saved_before_return_scale_keep_their_units(episodes):
+    config = DataStatistics.from_episodes(episodes, reward_scale=0.1).get_config()
+    del config["return_scale"]  # as saved before it existed
+    old = DataStatistics.from_config(config)
+    assert old.return_scale == 1.0 and old.scale_returns([10.0]).tolist() == pytest.approx([1.0])
+    with pytest.raises(ValueError, match="return_scale must be > 0"):
+        DataStatistics.from_config({**config, "return_scale": 0.0})
 
 
 def test_no_goals_and_bad_arguments(make_episode):

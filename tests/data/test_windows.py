@@ -36,7 +36,10 @@ def test_window_contents_by_hand(index):
     )
     assert batch["mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1], [1, 0, 0, 0]]
     # Rewards 1, discount 0.5, reward_scale 2; zero past the end.
-    np.testing.assert_allclose(batch["returns"][..., 0], [[3.0, 2.0, 0, 0], [3.875, 3.75, 3.5, 3.0], [2.0, 0, 0, 0]])
+    np.testing.assert_allclose(  # the model sees them over the largest, 3.875: within [-1, 1]
+        batch["returns"][..., 0] * stats.return_scale, [[3.0, 2.0, 0, 0], [3.875, 3.75, 3.5, 3.0], [2.0, 0, 0, 0]],
+        rtol=1e-6)
+    assert stats.return_scale == pytest.approx(3.875)
     assert batch["actions"][..., 0].tolist() == [[2, 3, 0, 0], [1, 2, 3, 4], [5, 0, 0, 0]]
     np.testing.assert_allclose(batch["goals"], stats.normalize_goals([[0, 0], [10, 10], [10, 10]]))
     assert all(value.dtype == np.float32 for value in batch.values())
@@ -51,7 +54,7 @@ def test_strided_windows_by_hand(episodes):
         batch["observations"], stats.normalize_states(np.repeat(np.array(raw_states, np.float32)[..., None], 3, -1))
     )
     assert batch["mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
-    np.testing.assert_allclose(batch["returns"][..., 0], [[3.875, 3.5, 2.0], [3.0, 0, 0]])
+    np.testing.assert_allclose(batch["returns"][..., 0] * stats.return_scale, [[3.875, 3.5, 2.0], [3.0, 0, 0]], rtol=1e-6)
     assert batch["actions"][..., 0].tolist() == [[1, 2, 3], [2, 3, 0]]
     assert batch["action_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]
 
