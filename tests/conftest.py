@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import gymnasium as gym
 import numpy as np
 import pytest
 
@@ -71,3 +72,44 @@ def pointmaze_dataset(tmp_path_factory):
             os.environ.pop("MINARI_DATASETS_PATH")
         else:
             os.environ["MINARI_DATASETS_PATH"] = previous
+
+
+class BlinkingGoalEnv(gym.Env):
+    """Dict-observation env: reward 1 and success only at step `success_step`, never after.
+
+    xy moves a little with the action; episodes end at the time limit.
+    """
+
+    def __init__(self, success_step=3):
+        self.success_step = success_step
+        box = gym.spaces.Box(-10, 10, (2,), np.float64)
+        self.observation_space = gym.spaces.Dict({"achieved_goal": box, "desired_goal": box,
+                                                  "observation": gym.spaces.Box(-10, 10, (4,), np.float64)})
+        self.action_space = gym.spaces.Box(-100, 100, (2,), np.float32)
+
+    def _observation(self):
+        return {"achieved_goal": self.xy.copy(), "desired_goal": self.goal.copy(),
+                "observation": np.concatenate([self.xy, np.zeros(2)])}
+
+    def reset(self, seed=None, options=None):
+        super().reset(seed=seed)
+        self.xy = self.np_random.uniform(-1, 1, 2)
+        self.goal = self.np_random.uniform(-1, 1, 2)
+        self.t = 0
+        return self._observation(), {"success": False}
+
+    def step(self, action):
+        self.t += 1
+        self.xy = self.xy + 0.01 * np.asarray(action, np.float64)
+        success = self.t == self.success_step
+        return self._observation(), float(success), False, False, {"success": success}
+
+
+@pytest.fixture
+def blinking_env():
+    """`blinking_env(max_steps=6, success_step=3)`: a factory of time-limited `BlinkingGoalEnv`s."""
+
+    def factory(max_steps=6, success_step=3):
+        return lambda: gym.wrappers.TimeLimit(BlinkingGoalEnv(success_step), max_episode_steps=max_steps)
+
+    return factory

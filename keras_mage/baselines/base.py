@@ -106,13 +106,21 @@ class OfflineBaseline(keras.Model):
         if statistics is not None:
             self.data_statistics = statistics
         if not self.compiled:
-            self.compile(optimizer=keras.optimizers.Adam(self.learning_rate))
+            self.compile(optimizer=self.make_optimizer())
         return super().fit(x, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
+
+    def check_built(self):
+        """Raises a ValueError unless the model is built (trained, or loaded)."""
+        if not self.built:
+            raise ValueError("The baseline is not built yet: train it with `fit` first.")
+
+    def make_optimizer(self):
+        """The optimizer `fit` compiles with when the model is not compiled yet: Adam at `learning_rate`."""
+        return keras.optimizers.Adam(self.learning_rate)
 
     def predict_actions(self, observations, goals=None, target_returns=None, **sampling_options):
         """Raw actions (batch, 1, da) for raw states and goals; returns and sampling options are ignored."""
-        if not self.built:
-            raise ValueError("The baseline is not built yet: train it with `fit` first.")
+        self.check_built()
         statistics = statistics_of(self)
         states, goals = normalized_inputs(self, observations, goals)
         batch = {"observations": states[:, None]} | ({} if goals is None else {"goals": goals})
@@ -133,3 +141,8 @@ class OfflineBaseline(keras.Model):
             "data_statistics": None if self.data_statistics is None else self.data_statistics.get_config(),
             "seed": self.seed,
         }
+
+
+def masked_mean(values, mask):
+    """The mean of `values` where `mask` is 1 (0 when the mask is all zeros)."""
+    return ops.sum(values * mask) / ops.maximum(ops.sum(mask), 1.0)

@@ -17,7 +17,7 @@ Example:
 import keras
 from keras import ops
 
-from keras_mage.baselines.base import OfflineBaseline, build_stack, dense_stack, seeded_glorot
+from keras_mage.baselines.base import OfflineBaseline, build_stack, dense_stack, masked_mean, seeded_glorot
 
 
 @keras.saving.register_keras_serializable(package="keras_mage")
@@ -67,5 +67,4 @@ class BehaviorCloning(OfflineBaseline):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         error = ops.mean((ops.cast(y_pred[:, 0], "float32") - ops.cast(x["actions"][:, 0], "float32")) ** 2, -1)
-        mask = ops.cast(x["mask"][:, 0], "float32")
-        return ops.sum(error * mask) / ops.maximum(ops.sum(mask), 1.0)
+        return masked_mean(error, ops.cast(x["mask"][:, 0], "float32"))

@@ -48,7 +48,7 @@ import math
 import keras
 from keras import ops
 
-from keras_mage.baselines.base import OfflineBaseline, dense_stack, seeded_glorot
+from keras_mage.baselines.base import OfflineBaseline, dense_stack, masked_mean, seeded_glorot
 from keras_mage.layers.return_head import expectile_loss
 
 # The paper's per-domain hyperparameters (its appendix); the rest are `IQL`'s defaults: two hidden layers
@@ -174,9 +174,9 @@ class IQL(OfflineBaseline):
         q_error = sum((net(pairs)[:, 0] - q_target) ** 2 for net in self.q_nets)
         weights = ops.minimum(ops.exp(self.temperature * ops.stop_gradient(target_q - values)), MAX_WEIGHT)
         return {
-            "q_loss": _masked_mean(q_error, mask),
+            "q_loss": masked_mean(q_error, mask),
             "value_loss": expectile_loss((target_q - values) * mask, self.expectile) * _mask_scale(mask),
-            "actor_loss": -_masked_mean(weights * self.log_prob(actor_means[:, 0], actions), mask),
+            "actor_loss": -masked_mean(weights * self.log_prob(actor_means[:, 0], actions), mask),
         }
 
     def log_prob(self, means, actions):
@@ -201,10 +201,6 @@ class IQL(OfflineBaseline):
             "reward_scale": self.reward_scale,
             "actor_dropout": self.actor_dropout,
         }
-
-
-def _masked_mean(values, mask):
-    return ops.sum(values * mask) / ops.maximum(ops.sum(mask), 1.0)
 
 
 def _mask_scale(mask):

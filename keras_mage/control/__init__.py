@@ -8,6 +8,7 @@ Example:
 
 from keras_mage.control.acting_options import ActingOptions
 from keras_mage.control.evaluation import evaluate
+from keras_mage.control.history_policy import HistoryPolicy
 from keras_mage.control.policy import MAGEPolicy
 
-__all__ = ["ActingOptions", "MAGEPolicy", "evaluate"]
+__all__ = ["ActingOptions", "HistoryPolicy", "MAGEPolicy", "evaluate"]

@@ -16,9 +16,8 @@ Example:
 
 import numpy as np
 
-from keras_mage.control.acting_options import ActingOptions
 from keras_mage.control.environments import resolve_environment
-from keras_mage.control.policy import MAGEPolicy
+from keras_mage.control.history_policy import policy_for
 from keras_mage.maze_envs import remove_maze_file
 from keras_mage.progress import progress_bar
 from keras_mage.utils.files import write_json
@@ -44,9 +43,10 @@ def evaluate(
     """Runs `episodes` episodes of `agent` and returns a dict of scores.
 
     Args:
-        agent: a trained model with `predict_actions` (MAGE, BehaviorCloning)
-            or a policy with `act(observations)` / `reset(mask)` /
-            `observe(rewards, done)`.
+        agent: a trained model with `predict_actions` (MAGE, BehaviorCloning;
+            one with `acts_on_history`, such as DecisionTransformer, acts
+            through `HistoryPolicy`) or a policy with `act(observations)` /
+            `reset(mask)` / `observe(rewards, done)`.
         env: Minari id, MinariDataset, EpisodeDataset or env factory; default
             the dataset the agent was trained on (its statistics' dataset_id).
         episodes, num_envs, seed: episode count, parallel envs, base seed.
@@ -106,9 +106,9 @@ def evaluate(
 
 
 def _as_policy(agent, options, seed):
-    if hasattr(agent, "predict_actions"):
+    if hasattr(agent, "predict_actions") or getattr(agent, "acts_on_history", False) is True:
         _seed_sampling(agent, seed)
-        return MAGEPolicy(agent, options=options) if isinstance(options, ActingOptions) else MAGEPolicy(agent, **options)
+        return policy_for(agent, options)
     if options:
         raise ValueError("`policy_options` apply to models only; configure the policy you passed instead.")
     if not all(hasattr(agent, name) for name in ("act", "reset", "observe")):

@@ -66,6 +66,10 @@ class MAGEPolicy:
             return
         mask = np.asarray(mask, bool).reshape(-1)
         self.target_returns[mask] = self.initial_target
+        self._forget(mask)
+
+    def _forget(self, mask):
+        """Drops what the envs in `mask` remember of their episode."""
         self._ages[mask] = self._plans.shape[2]  # drops the episode's plans: a new one at the next act
 
     def observe(self, rewards, done=None):
@@ -92,16 +96,7 @@ class MAGEPolicy:
         `rewards` / `done`, when given, are the previous step's and are applied
         first (same as calling `observe`).
         """
-        from keras_mage.data import split_observation
-
-        if rewards is not None:
-            self.observe(rewards, done)
-        states, goals = split_observation(observation)
-        single = states.ndim == 1
-        states = states.reshape(-1, states.shape[-1])
-        if goals is not None:
-            goals = goals.reshape(len(states), -1)
-        self._start(len(states))
+        states, goals, single = self._inputs(observation, rewards, done)
         replan = self._ages[:, 0] >= self.options.replan_every
         if replan.any():
             if self.options.return_update == "estimated":
@@ -114,6 +109,20 @@ class MAGEPolicy:
         actions = self._current_actions()
         self._ages += 1
         return actions[0] if single else actions
+
+    def _inputs(self, observation, rewards, done):
+        """Observes the previous step (if given); returns the batched (states, goals) and whether it was single."""
+        from keras_mage.data import split_observation
+
+        if rewards is not None:
+            self.observe(rewards, done)
+        states, goals = split_observation(observation)
+        single = states.ndim == 1
+        states = states.reshape(-1, states.shape[-1])
+        if goals is not None:
+            goals = goals.reshape(len(states), -1)
+        self._start(len(states))
+        return states, goals, single
 
     def _current_actions(self):
         """Each env's action for this step: its newest plan's, or the plans' weighted mean (`temporal_ensemble`)."""
@@ -133,9 +142,13 @@ class MAGEPolicy:
                 f"the policy acts for {len(self.target_returns)} env(s) but got {num_envs} observation(s); "
                 "use one policy per vector env size."
             )
+        self.target_returns = np.full(num_envs, self.initial_target, np.float32)
+        self._begin(num_envs)
+
+    def _begin(self, num_envs):
+        """Makes the per-env memory of `num_envs` envs (the plans)."""
         chunk = int(getattr(self.model, "action_chunk", 1))
         action_dim = int(self.model.action_dim)
-        self.target_returns = np.full(num_envs, self.initial_target, np.float32)
         kept = 1 if self.options.temporal_ensemble is None else chunk
         self._plans = np.zeros((num_envs, kept, chunk, action_dim), np.float32)
         self._ages = np.full((num_envs, kept), chunk, np.int64)

@@ -1,4 +1,5 @@
 from keras_mage.layers.action_head import ActionHead
+from keras_mage.layers.causal_transformer_block import CausalTransformerBlock
 from keras_mage.layers.condition_embedding import ConditionEmbedding
 from keras_mage.layers.condition_guided_decoder import ConditionGuidedDecoder
 from keras_mage.layers.multiscale_quantizer import MultiScaleQuantizer

@@ -4,36 +4,21 @@ import numpy as np
 import pytest
 
 from keras_mage.baselines import BehaviorCloning
-from keras_mage.data import Episode, EpisodeDataset
-
-
-def linear_episodes(count=40, steps=20, seed=0):
-    """Goal-reaching episodes whose action is a fixed function of (state, goal)."""
-    rng = np.random.default_rng(seed)
-    episodes = []
-    for index in range(count):
-        states = rng.normal(size=(steps + 1, 6)).astype("float32")
-        goal = rng.normal(size=(1, 2)).astype("float32")
-        actions = np.clip(0.5 * (goal - states[:-1, :2]), -1, 1)
-        episodes.append(Episode(observations=states, goals=np.repeat(goal, steps + 1, 0), actions=actions,
-                                rewards=np.zeros(steps), terminations=np.zeros(steps),
-                                truncations=np.eye(steps)[-1], id=index))
-    return EpisodeDataset(episodes, dataset_id="toy/linear-v0")
 
 
 @pytest.fixture(scope="module")
-def trained():
+def trained(make_goal_episodes):
     model = BehaviorCloning(hidden_units=(32, 32), learning_rate=3e-3, batch_size=64, seed=0)
-    history = model.fit(linear_episodes(), epochs=4, steps_per_epoch=25, verbose=0)
+    history = model.fit(make_goal_episodes(), epochs=4, steps_per_epoch=25, verbose=0)
     return model, history
 
 
-def test_learns_the_data_actions(trained):
+def test_learns_the_data_actions(trained, make_goal_episodes):
     model, history = trained
     losses = history.history["loss"]
     assert losses[-1] < 0.5 * losses[0]
     assert model.data_statistics.dataset_id == "toy/linear-v0"
-    episode = linear_episodes(count=1, seed=1)[0]
+    episode = make_goal_episodes(count=1, seed=1)[0]
     predicted = model.predict_actions(episode.observations[:-1], episode.goals[:-1])
     assert predicted.shape == (20, 1, 2)
     assert np.mean((predicted[:, 0] - episode.actions) ** 2) < 0.05
