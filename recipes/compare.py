@@ -1,4 +1,4 @@
-"""MAGE against its peers (behaviour cloning, IQL): same data and seeds, each agent's own budget, several seeds.
+"""MAGE against its peers (BC, IQL, Decision Transformer): same data and seeds, each agent's own budget.
 
 For each dataset and seed, trains every agent of `--agents` on the regenerated
 PointMaze data (or `--dataset` ids), evaluates each on the dataset's evaluation
@@ -25,7 +25,7 @@ themselves: `keras_mage.runs.comparison`.
 
 Example:
 
-    python recipes/compare.py --maze medium large --seeds 0 1 2 --agents mage bc iql --published-budgets
+    python recipes/compare.py --maze medium large --seeds 0 1 2 --agents mage bc iql dt --published-budgets
 """
 
 import argparse

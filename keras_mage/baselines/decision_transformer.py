@@ -10,9 +10,10 @@ over the window's real steps (its `mask`).
 Data. It trains on windows of K steps (`window_horizon = context_length`)
 from the same `make_dataset` as the other baselines: states and goals
 normalised with the model's `DataStatistics`, raw actions, and return-to-go
-R_t = r_t + discount * R_{t+1} times `reward_scale` (the paper's: undiscounted,
-`discount=1.0`, the default here, and scaled by 1/1000 on gym locomotion:
-pass `reward_scale=1e-3` there). A window's goal is its first step's; every
+R_t = r_t + discount * R_{t+1} (the paper's: undiscounted, `discount=1.0`,
+the default here) as the statistics scale every return: over the data's
+largest, so within [-1, 1] (the paper divides by 1000 on gym locomotion;
+`DataStatistics.return_scale` does this for any data). A window's goal is its first step's; every
 state token carries it. Deviation: the pipeline's windows do not say at which
 step of its episode a window starts, so the step embedding is of the position
 in the context (0..K-1), not of the episode's absolute timestep as in the paper.

@@ -1,4 +1,4 @@
-"""The agents a run can train: MAGE and its peers, each with its published training budget.
+"""The agents a run can train: MAGE and its peers (BC, IQL, Decision Transformer), each with its published budget.
 
 `PUBLISHED_BUDGETS` gives each peer's (steps, batch size) as its reference
 implementation trains it, so a comparison can give every agent its own budget
@@ -12,7 +12,7 @@ Example:
 ('antmaze', 'locomotion')
 """
 
-AGENT_KINDS = ("mage", "bc", "iql")
+AGENT_KINDS = ("mage", "bc", "iql", "dt")
 PEERS = tuple(kind for kind in AGENT_KINDS if kind != "mage")
 
 PUBLISHED_BUDGETS = {
@@ -20,7 +20,11 @@ PUBLISHED_BUDGETS = {
     "bc": {"steps": 10_000, "batch_size": 100},
     # Kostrikov et al. 2021 (IQL), every domain: 1M gradient steps of batch 256.
     "iql": {"steps": 1_000_000, "batch_size": 256},
+    # Chen et al. 2021 (Decision Transformer), gym: 100k gradient steps of batch 64.
+    "dt": {"steps": 100_000, "batch_size": 64},
 }
+# How each agent's target return follows the rewards when it acts (None: the policy's default for the model).
+RETURN_UPDATES = {"dt": "decrement"}
 
 
 def iql_preset_for(dataset_id):
@@ -30,8 +34,10 @@ def iql_preset_for(dataset_id):
 
 def make_baseline(kind, dataset_id, *, batch_size, seed):
     """A new, untrained peer of MAGE (`kind` in `PEERS`) for `dataset_id`."""
-    from keras_mage.baselines import IQL, BehaviorCloning
+    from keras_mage.baselines import IQL, BehaviorCloning, DecisionTransformer
 
+    if kind == "dt":
+        return DecisionTransformer(batch_size=batch_size, seed=seed)
     if kind == "bc":
         return BehaviorCloning(batch_size=batch_size, seed=seed)
     if kind == "iql":

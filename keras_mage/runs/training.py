@@ -13,7 +13,7 @@ import time
 
 from keras_mage.control.acting_options import ActingOptions
 from keras_mage.control.evaluation import NOT_IN_JSON, REPORTED_OPTIONS, evaluate
-from keras_mage.runs.agents import AGENT_KINDS, make_baseline
+from keras_mage.runs.agents import AGENT_KINDS, RETURN_UPDATES, make_baseline
 from keras_mage.runs.plotting import plot_learning_curve, plot_trajectories
 from keras_mage.utils.files import save_model, write_json
 
@@ -98,12 +98,12 @@ def check_no_overrides_for_agent(preset, options, dtype):
 
 
 def acting_options_for(preset, options, acting, kind="mage"):
-    """`acting` (`ActingOptions`) as the agent a run trains will apply them (behaviour cloning: one action per step).
+    """`acting` (`ActingOptions`) as the agent a run trains will apply them (a peer: one action per step).
 
     Raises a ValueError naming the fix when they do not fit the model.
     """
-    if kind != "mage":
-        return ActingOptions(replan_every=1).for_model(return_head=False, action_chunk=1)
+    if kind != "mage":  # one action per step, the agent's own target-return rule
+        return ActingOptions(RETURN_UPDATES.get(kind), replan_every=1).for_model(return_head=False, action_chunk=1)
     fix = "pass an agent trained with a larger action_chunk" if is_saved_agent(preset) else (
         f"add --set action_chunk={acting.replan_every}"
     )

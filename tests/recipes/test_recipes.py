@@ -144,26 +144,30 @@ def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_r
     import keras
 
     output = tmp_path / "compare"
-    arguments = TINY + ["--maze", "umaze", "--seeds", "1", "--agents", "bc", "iql", "--steps", "iql=6",
+    arguments = TINY + ["--maze", "umaze", "--seeds", "1", "--agents", "bc", "iql", "dt", "--steps", "iql=6",
                         "--batch-size", "iql=16", "--output-dir", str(output)]
     recipe("compare")["main"](arguments)
     comparison = json.loads((output / "comparison.json").read_text())
-    assert set(comparison["per_maze"]["umaze"]) == {"dataset_id", "bc", "iql"}  # no MAGE, so no differences
-    assert comparison["budgets"] == {"bc": {"steps": 8, "batch_size": None}, "iql": {"steps": 6, "batch_size": 16}}
+    assert set(comparison["per_maze"]["umaze"]) == {"dataset_id", "bc", "iql", "dt"}  # no MAGE: no differences
+    assert comparison["budgets"] == {"bc": {"steps": 8, "batch_size": None}, "iql": {"steps": 6, "batch_size": 16},
+                                     "dt": {"steps": 8, "batch_size": None}}
     assert not (output / "umaze" / "mage_seed1").exists()
     iql = json.loads((output / "umaze" / "iql_seed1" / "report.json").read_text())
     assert (iql["train_steps"], iql["settings"]["batch_size"]) == (6, 16) and iql["train_seconds"] > 0
     assert keras.saving.load_model(iql["keras_file"]).__class__.__name__ == "IQL"
     assert comparison["per_maze"]["umaze"]["iql"]["summary"]["train_seconds"]["mean"] == iql["train_seconds"]
+    dt = json.loads((output / "umaze" / "dt_seed1" / "report.json").read_text())
+    assert dt["return_update"] == "decrement"  # Decision Transformer's own rule
+    assert keras.saving.load_model(dt["keras_file"]).__class__.__name__ == "DecisionTransformer"
 
 
 def test_budgets_per_agent_published_or_given():
     compare = recipe("compare")
-    args = argparse.Namespace(agents=["mage", "bc", "iql"], train_steps=100, steps=[("iql", 7)], batch_size=[],
-                              published_budgets=True)
-    assert compare["budgets"](args) == {"mage": (100, None), "bc": (10_000, 100), "iql": (7, 256)}
+    args = argparse.Namespace(agents=["mage", "bc", "iql", "dt"], train_steps=100, steps=[("iql", 7)],
+                              batch_size=[("dt", 8)], published_budgets=True)
+    assert compare["budgets"](args) == {"mage": (100, None), "bc": (10_000, 100), "iql": (7, 256), "dt": (100_000, 8)}
     args.published_budgets = False
-    assert compare["budgets"](args) == {"mage": (100, None), "bc": (100, None), "iql": (7, None)}
+    assert compare["budgets"](args) == {"mage": (100, None), "bc": (100, None), "iql": (7, None), "dt": (100, 8)}
     parse = compare["budget_pairs"](("bc", "iql"))
     assert parse("bc=100") == ("bc", 100)
     for text in ("mage=5", "bc=0", "bc=x", "bc"):
