@@ -141,8 +141,3 @@ class OfflineBaseline(keras.Model):
             "data_statistics": None if self.data_statistics is None else self.data_statistics.get_config(),
             "seed": self.seed,
         }
-
-
-def masked_mean(values, mask):
-    """The mean of `values` where `mask` is 1 (0 when the mask is all zeros)."""
-    return ops.sum(values * mask) / ops.maximum(ops.sum(mask), 1.0)

@@ -17,7 +17,8 @@ Example:
 import keras
 from keras import ops
 
-from keras_mage.baselines.base import OfflineBaseline, build_stack, dense_stack, masked_mean, seeded_glorot
+from keras_mage.baselines.base import OfflineBaseline, build_stack, dense_stack, seeded_glorot
+from keras_mage.models.mage import masked_mean
 
 
 @keras.saving.register_keras_serializable(package="keras_mage")

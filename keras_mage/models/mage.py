@@ -312,7 +312,7 @@ class MAGE(keras.Model):
         reconstruction = ops.cast(y_pred["reconstruction"], "float32")
 
         step_error = ops.mean((reconstruction - window) ** 2, axis=-1)
-        losses = {"reconstruction_loss": _masked_mean(step_error, mask), "vq_loss": y_pred["vq_loss"]}
+        losses = {"reconstruction_loss": masked_mean(step_error, mask), "vq_loss": y_pred["vq_loss"]}
         first_step = window[:, 0]
         losses["condition_loss"] = tokenizer_condition = ops.mean((reconstruction[:, 0] - first_step) ** 2)
         total = 0.0
@@ -326,12 +326,12 @@ class MAGE(keras.Model):
             token_error = keras.losses.sparse_categorical_crossentropy(
                 y_pred["indices"], ops.cast(y_pred["logits"], "float32"), from_logits=True
             )
-            losses["token_loss"] = _masked_mean(token_error, self.token_mask(mask))
+            losses["token_loss"] = masked_mean(token_error, self.token_mask(mask))
             chunk = self.action_chunk
             predicted = ops.cast(y_pred["actions"], "float32")
             target = ops.cast(x["actions"][:, :chunk], "float32")
             action_mask = ops.cast(x.get("action_mask", x["mask"]), "float32")  # hand-made batches may have none
-            losses["action_loss"] = _masked_mean(
+            losses["action_loss"] = masked_mean(
                 ops.mean((predicted - target) ** 2, axis=-1), action_mask[:, :chunk]
             )
             plan_condition = ops.mean((ops.cast(y_pred["plan_first_step"], "float32") - first_step) ** 2)
@@ -537,6 +537,7 @@ def _offset(seed, offset):
     return None if seed is None else seed + offset
 
 
-def _masked_mean(values, mask):
+def masked_mean(values, mask):
+    """The mean of `values` where `mask` is 1 (0 when the mask is all zeros); the mask takes `values`' dtype."""
     mask = ops.cast(mask, values.dtype)
     return ops.sum(values * mask) / ops.maximum(ops.sum(mask), 1.0)
