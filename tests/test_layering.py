@@ -1,7 +1,10 @@
 """The package layering of docs/architecture.md: each package imports only the floors below it."""
 
 import ast
+import os
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -68,3 +71,17 @@ def test_the_checker_sees_imports_inside_functions(tmp_path):
     source = tmp_path / "module.py"
     source.write_text("def f():\n    from keras_mage.control import MAGEPolicy\n    import keras_mage.export\n")
     assert imported_packages(source) == {"control", "export"}
+
+
+@pytest.mark.parametrize(
+    "statements",
+    ["import keras_mage; keras_mage.MAGE", "import keras_mage.models", "import keras_mage.baselines",
+     "import keras; import keras_mage; keras_mage.baselines.IQL"],
+)
+def test_every_entry_imports_whichever_comes_first(statements):
+    """Keras registration imports models and baselines as Keras loads: no order may meet a half-imported module."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"{statements}; print(keras_mage.baselines.BehaviorCloning.__name__)"],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0 and "BehaviorCloning" in result.stdout, result.stderr[-2000:]

@@ -18,7 +18,7 @@ import keras
 from keras import ops
 
 from keras_mage.baselines.base import OfflineBaseline, build_stack, dense_stack, seeded_glorot
-from keras_mage.models.mage import masked_mean
+from keras_mage.models.masked_mean import masked_mean
 
 
 @keras.saving.register_keras_serializable(package="keras_mage")

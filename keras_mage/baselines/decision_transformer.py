@@ -45,7 +45,7 @@ from keras import ops
 from keras_mage.baselines.base import OfflineBaseline
 from keras_mage.layers.causal_transformer_block import CausalTransformerBlock, gpt_normal
 from keras_mage.models.acting import statistics_of
-from keras_mage.models.mage import masked_mean
+from keras_mage.models.masked_mean import masked_mean
 from keras_mage.models.two_phase_schedule import TwoPhaseSchedule
 
 # The paper's settings for D4RL gym locomotion (its appendix A and code), `DecisionTransformer`'s defaults.

@@ -50,7 +50,7 @@ from keras import ops
 
 from keras_mage.baselines.base import OfflineBaseline, dense_stack, seeded_glorot
 from keras_mage.layers.return_head import expectile_loss
-from keras_mage.models.mage import masked_mean
+from keras_mage.models.masked_mean import masked_mean
 
 # The paper's per-domain hyperparameters (its appendix); the rest are `IQL`'s defaults: two hidden layers
 # of 256 (ReLU), Adam 3e-4, batch 256, discount 0.99, target update tau 0.005. The paper also scales

@@ -21,28 +21,59 @@ import os
 import shutil
 import tempfile
 
+STAGING_PREFIX = ".tmp-"  # the temporary siblings; a killed process can leave one behind
+
 
 @contextlib.contextmanager
 def atomic_path(path, directory=False):
     """Yields a temporary sibling of `path` (a file name, or with `directory` a new folder) renamed onto it on success.
 
-    A directory replaces any directory at `path`. On an error the temporary
-    is removed and `path` is left as it was.
+    A directory replaces any directory at `path`. What was written is
+    fsync'd before the rename and the rename itself after it, so the new
+    content survives a power cut once the block ends. On an error the
+    temporary is removed and `path` is left as it was.
     """
     path = os.path.abspath(os.fspath(path))
     parent = os.path.dirname(path)
     os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
     target = staging if directory else os.path.join(staging, os.path.basename(path))
+    replaced = None
     try:
         yield target
         if directory:
             os.chmod(target, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
-            if os.path.isdir(path):
-                shutil.rmtree(path)
+            if os.path.isdir(path):  # moved aside whole, removed once the new folder is in place
+                replaced = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
+                os.replace(path, replaced)
+        _fsync_tree(target)
         os.replace(target, path)
+        _fsync(parent)
+    except BaseException:
+        if replaced and not os.path.exists(path):
+            os.replace(replaced, path)  # the old folder goes back
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if replaced and os.path.exists(replaced):
+            shutil.rmtree(replaced, ignore_errors=True)
+
+
+def _fsync_tree(path):
+    """fsyncs a file, or a folder's files and the folder itself."""
+    if os.path.isdir(path):
+        for name in os.listdir(path):
+            _fsync_tree(os.path.join(path, name))
+    _fsync(path)
+
+
+def _fsync(path):
+    """fsyncs one file or folder entry."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _umask():
@@ -55,7 +86,7 @@ def write_json(path, value):
     """Writes `value` as indented JSON atomically (numpy values become lists / numbers)."""
     with atomic_path(path) as temporary:
         with open(temporary, "w") as file:
-            json.dump(value, file, indent=2, default=_jsonable)
+            json.dump(value, file, indent=2, default=jsonable)
             file.write("\n")
 
 
@@ -66,7 +97,8 @@ def save_model(model, path):
     return path
 
 
-def _jsonable(value):
+def jsonable(value):
+    """`value` as JSON can hold it (numpy arrays and scalars as lists and numbers), for `json.dump(default=...)`."""
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable.")

@@ -87,7 +87,7 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         recipe("compare_bc")["main"](arguments)
     mage_run = output / "umaze" / "mage_seed0"
-    state = json.loads((mage_run / "checkpoint" / "state.json").read_text())
+    state = json.loads((mage_run / "checkpoint" / "epoch-000003" / "state.json").read_text())
     assert state["epochs"] == 3 and len(state["history"]["action_loss"]) == 3
     with pytest.raises(SystemExit, match="run interrupted in training with other settings"):
         recipe("compare_bc")["main"](arguments + ["--train-steps", "9"])
