@@ -9,7 +9,31 @@ import argparse
 import logging
 import time
 
-from keras_mage.datagen.catalogue import ANTMAZE_VARIANTS, POINTMAZE_MAZES
+from keras_mage.datagen.catalogue import ANTMAZE_VARIANTS, POINTMAZE_MAZES, check_count, check_minari_id
+
+
+def _checked(check):
+    """An argparse type: `check(text)`, whose ValueError becomes the option's error message."""
+
+    def parse(text):
+        try:
+            return check(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
+
+
+def _count(name, minimum=1):
+    """An argparse type: a whole number of at least `minimum`, refused with `check_count`'s message."""
+    return _checked(lambda text: check_count(name, _whole(text), minimum))
+
+
+def _whole(text):
+    try:
+        return int(text)
+    except ValueError:
+        return text  # check_count refuses it by name
 
 
 def _parser():
@@ -23,13 +47,13 @@ def _parser():
     ant.add_argument("--ant-policy", default=None,
                      help="path to d4rl_ant_hierarch_pol.pkl (default: $KERAS_MAGE_ANT_POLICY "
                           "or ../shared/data/ next to the repository)")
-    ant.add_argument("--workers", type=int, default=1)
+    ant.add_argument("--workers", type=_count("workers"), default=1)
     for p in (point, ant):
-        p.add_argument("--steps", type=int, default=1_000_000)
-        p.add_argument("--seed", type=int, default=123)
-        p.add_argument("--dataset-id", default=None,
+        p.add_argument("--steps", type=_count("steps"), default=1_000_000)
+        p.add_argument("--seed", type=_count("seed", minimum=0), default=123)
+        p.add_argument("--dataset-id", type=_checked(check_minari_id), default=None,
                        help="default keras_mage/<maze kind>/<name>[-<size>]-v0, the size unless --steps is 1000000")
-        p.add_argument("--ref-episodes", type=int, default=100,
+        p.add_argument("--ref-episodes", type=_count("ref_episodes"), default=100,
                        help="episodes per reference score (random policy and expert)")
     return parser
 

@@ -25,7 +25,8 @@ import numpy as np
 from keras_mage import maze_envs
 from keras_mage.datagen.ant_policy import load_ant_policy
 from keras_mage.datagen.catalogue import (
-    ANTMAZE_ENVS, ANTMAZE_EVAL_CELLS, ANTMAZE_MAX_EPISODE_STEPS, antmaze_size, dataset_id as catalogue_id,
+    ANTMAZE_ENVS, ANTMAZE_EVAL_CELLS, ANTMAZE_MAX_EPISODE_STEPS, antmaze_size, check_generation_options,
+    dataset_id as catalogue_id,
 )
 from keras_mage.datagen.maze_planner import MazePlanner
 from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
@@ -197,11 +198,10 @@ def generate_antmaze(variant, policy_path=None, steps=1_000_000, seed=123, datas
         'keras_mage/antmaze/umaze-2k-v0'
     """
     antmaze_size(variant)
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}.")
-    policy = load_ant_policy(policy_path)  # fail fast on a missing or wrong file
+    check_generation_options(steps, seed, ref_episodes, reset_every, workers)
     dataset_id = dataset_id or catalogue_id("antmaze", variant, steps)
     check_new_dataset_id(dataset_id)  # fail before collecting, not after
+    policy = load_ant_policy(policy_path)  # fail fast on a missing or wrong file
     start = time.time()
     with progress_bar(total=steps, desc=dataset_id, unit="step", disable=not progress) as bar:
         results = _collect_parallel(variant, policy_path, steps, seed, workers, reset_every, bar)

@@ -1,7 +1,7 @@
-"""The mazes keras_mage regenerates, their evaluation settings and the ids of the datasets it writes.
+"""The mazes keras_mage regenerates, their evaluation settings, the ids of the datasets it writes, and input checks.
 
 Plain Python (no Gymnasium), so command lines and error messages can list the
-choices without loading the simulators.
+choices, and refuse bad ids and counts, without loading the simulators.
 
 Example:
 
@@ -11,7 +11,13 @@ Example:
 'keras_mage/antmaze/large-play-v0'
 >>> ANTMAZE_VARIANTS[:2]
 ('umaze', 'umaze-diverse')
+>>> check_count("steps", 0)
+Traceback (most recent call last):
+ValueError: steps must be a whole number of at least 1, got 0.
 """
+
+import numbers
+import re
 
 FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the id without a size
 
@@ -39,6 +45,46 @@ def dataset_id(kind, name, steps=FULL_DATASET_STEPS):
     """`keras_mage/<kind>/<name>-v0` for Minari's size, else with the step count in the name."""
     size = "" if steps == FULL_DATASET_STEPS else f"-{_short_count(steps)}"
     return f"keras_mage/{kind}/{name}{size}-v0"
+
+
+# Minari's DATASET_ID_RE with the version required: Minari itself fails with a TypeError on ids without one.
+_MINARI_ID = re.compile(r"(?:[-\w][-\w/]*[-\w]+/)?[-\w]+?-v\d+")
+MINARI_ID_FORM = "namespace/name-vN, e.g. keras_mage/pointmaze/umaze-v0 or D4RL/pointmaze/umaze-v2"
+
+
+def check_minari_id(dataset_id, local=None):
+    """Raise a `ValueError` unless `dataset_id` has Minari's form `namespace/name-vN`.
+
+    The message shows the form and, when `local` (the local ids) is given,
+    the versions of that name found there, or else every local id.
+    """
+    text = dataset_id if isinstance(dataset_id, str) else ""
+    if _MINARI_ID.fullmatch(text):
+        return dataset_id
+    if _MINARI_ID.fullmatch(f"{text}-v0"):
+        message = f"Minari dataset id {dataset_id!r} has no version: add it, as in {MINARI_ID_FORM}."
+    else:
+        message = f"{dataset_id!r} is not a Minari dataset id: ids have the form {MINARI_ID_FORM}."
+    if local is not None:
+        versions = [name for name in local if re.fullmatch(rf"{re.escape(text)}-v\d+", name)]
+        message += f" Local versions of it: {versions}." if versions else f" Local datasets: {sorted(local)}."
+    raise ValueError(message)
+
+
+def check_count(name, value, minimum=1):
+    """`value` if it is a whole number of at least `minimum`, else a `ValueError` naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}.")
+    return value
+
+
+def check_generation_options(steps, seed, ref_episodes, reset_every, workers=1):
+    """Raise a `ValueError` naming the first generator option out of its range, before any work starts."""
+    for name, value, minimum in (("steps", steps, 1), ("seed", seed, 0), ("ref_episodes", ref_episodes, 1),
+                                 ("reset_every", reset_every, 1), ("workers", workers, 1)):
+        check_count(name, value, minimum)
+    if workers > steps:
+        raise ValueError(f"workers ({workers}) must not exceed steps ({steps}): each worker records a share of them.")
 
 
 def antmaze_size(variant):

@@ -1,8 +1,10 @@
 """Write a real local Minari dataset, atomically, with reference scores.
 
-Episodes are written into a hidden staging folder under the Minari root and
-renamed into place only when complete, so an interrupted run never leaves a
-half-written dataset behind. Reference scores follow Minari's procedure:
+Episodes are written into a hidden staging folder under the Minari root,
+`.keras_mage_staging-<host>-<pid>-<hex>`, and renamed into place only when
+complete, so an interrupted run never leaves a half-written dataset behind; a
+staging folder left by a killed run (its process gone) is removed by the next
+generation's `check_new_dataset_id`. Reference scores follow Minari's procedure:
 ``ref_min`` = random policy, ``ref_max`` = the expert controller, averaged over
 ``ref_episodes`` episodes of the evaluation env.
 
@@ -13,7 +15,11 @@ Example:
 """
 
 import itertools
+import logging
+import os
+import re
 import shutil
+import socket
 import uuid
 
 import minari
@@ -24,11 +30,15 @@ from minari.storage.datasets_root_dir import get_dataset_path
 from minari.utils import RandomPolicy, get_average_reference_score
 
 from keras_mage import maze_envs
+from keras_mage.datagen.catalogue import check_count, check_minari_id
 
 AUTHOR = "keras_mage (regenerated data)"
 AUTHOR_EMAIL = "https://github.com/keras-team/keras_mage"
 CODE_PERMALINK = "https://github.com/keras-team/keras_mage/tree/main/keras_mage/datagen"
 _WRITE_CHUNK = 500
+_STAGING_PREFIX = ".keras_mage_staging-"
+_STAGING = re.compile(rf"{re.escape(_STAGING_PREFIX)}(?P<host>.+)-(?P<pid>\d+)-[0-9a-f]{{32}}")
+log = logging.getLogger(__name__)
 
 
 def reference_scores(eval_env_spec, expert_policy, episodes):
@@ -50,11 +60,14 @@ def reference_scores(eval_env_spec, expert_policy, episodes):
 def check_new_dataset_id(dataset_id):
     """Raise unless ``dataset_id`` is well formed and not taken; return its future path.
 
+    Also removes the staging folders of dead runs (`remove_stale_staging`).
+
     Example:
         >>> check_new_dataset_id("keras_mage/pointmaze/umaze-v0")  # doctest: +SKIP
         PosixPath('/root/.minari/datasets/keras_mage/pointmaze/umaze-v0')
     """
-    parse_dataset_id(dataset_id)  # raises on malformed ids
+    check_minari_id(dataset_id)
+    remove_stale_staging()
     final_path = get_dataset_path(dataset_id)
     if final_path.exists():
         raise FileExistsError(
@@ -62,6 +75,36 @@ def check_new_dataset_id(dataset_id):
             f"minari.delete_dataset({dataset_id!r}) or pick another dataset_id."
         )
     return final_path
+
+
+def remove_stale_staging():
+    """Remove the staging folders that runs on this host left when killed (their process is gone); return them.
+
+    Example:
+        >>> remove_stale_staging()  # doctest: +SKIP
+        [PosixPath('/root/.minari/datasets/.keras_mage_staging-host-4242-0f3e...')]
+    """
+    root, host = get_dataset_path(), socket.gethostname()
+    stale = []
+    for path in sorted(root.glob(f"{_STAGING_PREFIX}*")):
+        match = _STAGING.fullmatch(path.name)
+        if match and match["host"] == host and not _process_alive(int(match["pid"])):
+            log.warning("Removing %s, left by an interrupted dataset generation (process %s).", path, match["pid"])
+            shutil.rmtree(path, ignore_errors=True)
+            stale.append(path)
+    return stale
+
+
+def _process_alive(pid):
+    if os.name == "nt":  # os.kill would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        pass
+    return True
 
 
 def write_minari_dataset(dataset_id, episodes, env_spec, eval_env_spec, expert_policy,
@@ -72,8 +115,9 @@ def write_minari_dataset(dataset_id, episodes, env_spec, eval_env_spec, expert_p
     ``expert_policy(obs) -> action`` runs on ``eval_env_spec`` for ``ref_max``.
     Returns the loaded ``MinariDataset``.
     """
+    check_count("ref_episodes", ref_episodes)
     final_path = check_new_dataset_id(dataset_id)
-    staging = get_dataset_path(f".keras_mage_staging-{uuid.uuid4().hex}")
+    staging = get_dataset_path(f"{_STAGING_PREFIX}{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex}")
     try:
         if observation_space is None or action_space is None:
             probe = maze_envs.make(env_spec)
@@ -85,6 +129,8 @@ def write_minari_dataset(dataset_id, episodes, env_spec, eval_env_spec, expert_p
         episodes = iter(episodes)
         while chunk := list(itertools.islice(episodes, _WRITE_CHUNK)):
             storage.update_episodes(chunk)
+        if storage.total_episodes == 0:
+            raise ValueError(f"No episodes to write for {dataset_id}: the generator recorded no steps.")
         ref_min, ref_max = reference_scores(eval_env_spec, expert_policy, ref_episodes)
         storage.update_metadata({
             "dataset_id": dataset_id,

@@ -18,7 +18,8 @@ import numpy as np
 
 from keras_mage import maze_envs
 from keras_mage.datagen.catalogue import (
-    POINTMAZE_ENVS, POINTMAZE_EVAL_GOAL_CELLS, POINTMAZE_EVAL_MAX_EPISODE_STEPS, dataset_id as catalogue_id,
+    POINTMAZE_ENVS, POINTMAZE_EVAL_GOAL_CELLS, POINTMAZE_EVAL_MAX_EPISODE_STEPS, check_generation_options,
+    dataset_id as catalogue_id,
 )
 from keras_mage.datagen.maze_planner import MazePlanner
 from keras_mage.datagen.minari_writer import check_new_dataset_id, write_minari_dataset
@@ -111,6 +112,7 @@ def generate_pointmaze(maze, steps=1_000_000, seed=123, dataset_id=None,
         'keras_mage/pointmaze/umaze-5k-v0'
     """
     _check_maze(maze)
+    check_generation_options(steps, seed, ref_episodes, reset_every)
     dataset_id = dataset_id or catalogue_id("pointmaze", maze, steps)
     check_new_dataset_id(dataset_id)  # fail before collecting, not after
     env = maze_envs.make(POINTMAZE_ENVS[maze], continuing_task=True, reset_target=True,

@@ -1,5 +1,6 @@
-"""Tiny hand-checkable episodes shared by the data tests."""
+"""Tiny hand-checkable episodes and files shared by the data tests."""
 
+import h5py
 import numpy as np
 import pytest
 
@@ -26,6 +27,28 @@ def build_episode(steps, state_dim=3, action_dim=2, goal_dim=None, offset=0.0, i
         infos={"success": terminations.copy()},
         id=index,
     )
+
+
+def build_d4rl_file(path, rows=6, next_observations=False):
+    """A D4RL-layout HDF5 file of two 3-step episodes (a terminal one, then a timeout); returns `path`."""
+    with h5py.File(path, "w") as file:
+        file["observations"] = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3)
+        file["actions"] = np.ones((rows, 2), np.float32)
+        file["rewards"] = np.arange(rows, dtype=np.float32)
+        file["terminals"] = np.array([0, 0, 1, 0, 0, 0][:rows], bool)
+        file["timeouts"] = np.array([0, 0, 0, 0, 0, 1][:rows], bool)
+        file["infos/goal"] = np.full((rows, 2), 7.0, np.float32)
+        file["infos/qpos"] = np.zeros((rows, 3), np.float32)
+        file["metadata/algorithm"] = "random"
+        if next_observations:
+            file["next_observations"] = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3) + 3
+    return path
+
+
+@pytest.fixture
+def write_d4rl():
+    """`write_d4rl(path, rows=6, next_observations=False)`: see `build_d4rl_file`."""
+    return build_d4rl_file
 
 
 @pytest.fixture

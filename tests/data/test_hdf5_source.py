@@ -5,22 +5,7 @@ import pytest
 from keras_mage.data import load_episodes, make_dataset
 
 
-def write_d4rl(path, rows=6, next_observations=False):
-    with h5py.File(path, "w") as file:
-        file["observations"] = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3)
-        file["actions"] = np.ones((rows, 2), np.float32)
-        file["rewards"] = np.arange(rows, dtype=np.float32)
-        file["terminals"] = np.array([0, 0, 1, 0, 0, 0][:rows], bool)
-        file["timeouts"] = np.array([0, 0, 0, 0, 0, 1][:rows], bool)
-        file["infos/goal"] = np.full((rows, 2), 7.0, np.float32)
-        file["infos/qpos"] = np.zeros((rows, 3), np.float32)
-        file["metadata/algorithm"] = "random"
-        if next_observations:
-            file["next_observations"] = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3) + 3
-    return path
-
-
-def test_reads_d4rl_layout_with_goals(tmp_path):
+def test_reads_d4rl_layout_with_goals(tmp_path, write_d4rl):
     dataset = load_episodes(write_d4rl(tmp_path / "maze2d-tiny-v1.hdf5"), goal_key="goal")
     assert dataset.dataset_id == "maze2d-tiny-v1"
     assert [len(episode) for episode in dataset] == [3, 3]
@@ -32,7 +17,7 @@ def test_reads_d4rl_layout_with_goals(tmp_path):
     assert first.goals.tolist() == [[7, 7]] * 4 and sorted(first.infos) == ["goal", "qpos"]
 
 
-def test_next_observations_are_used(tmp_path):
+def test_next_observations_are_used(tmp_path, write_d4rl):
     dataset = load_episodes(write_d4rl(tmp_path / "d.h5", next_observations=True))
     assert dataset[0].observations[:, 0].tolist() == [0, 3, 6, 9] and dataset.goal_dim is None
 
@@ -54,7 +39,7 @@ def test_mismatched_datasets_are_reported(tmp_path):
         load_episodes(path)
 
 
-def test_windows_from_hdf5_data_by_hand(tmp_path):
+def test_windows_from_hdf5_data_by_hand(tmp_path, write_d4rl):
     path = write_d4rl(tmp_path / "d.hdf5")
     dataset, stats = make_dataset(path, 4, 6, discount=1.0, reward_scale=0.5, shuffle=False, backend="numpy")
     batch = dataset[0]  # window 0 starts episode 0: rewards 0, 1, 2

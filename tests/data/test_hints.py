@@ -11,6 +11,9 @@ from keras_mage.data.sources.hints import regeneration_hint
         ("D4RL/antmaze/umaze-diverse-v1", "antmaze --variant umaze-diverse"),
         ("D4RL/antmaze/medium-play-v1", "antmaze --variant medium-play"),
         ("d4rl_antmaze/large-diverse-v2", "antmaze --variant large-diverse"),
+        ("keras_mage/antmaze/umaze-diverse-5k-v0",
+         "antmaze --variant umaze-diverse --steps 5000 (saved as keras_mage/antmaze/umaze-diverse-5k-v0)"),
+        ("keras_mage/pointmaze/large-v0", "pointmaze --maze large (saved as keras_mage/pointmaze/large-v0)"),
         ("D4RL/door/human-v2", "--help"),
     ],
 )

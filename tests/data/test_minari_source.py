@@ -124,3 +124,16 @@ def test_windows_from_minari_data_by_hand(minari_root):
     raw = np.array([[-1, -1, *range(4 * t, 4 * t + 4)] for t in (0, 1, 2, 3)], np.float32)  # s_3 pads
     np.testing.assert_allclose(batch["observations"][0], stats.normalize_states(raw))
     np.testing.assert_allclose(batch["goals"][0], stats.normalize_goals([0, 0]))
+
+
+@pytest.mark.parametrize("dataset_id", ["keras_mage/pointmaze/large-200k", "D4RL/pointmaze/umaze"])
+def test_minari_id_without_version_is_refused(minari_root, monkeypatch, dataset_id):
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # refused before any probe: no ConnectionError
+    with pytest.raises(ValueError, match=r"has no version: add it, as in namespace/name-vN") as error:
+        load_episodes(dataset_id)
+    assert "Local datasets: [" in str(error.value) and DATASET_ID in str(error.value)
+
+
+def test_minari_id_without_version_shows_the_local_versions(minari_root):
+    with pytest.raises(ValueError, match=rf"Local versions of it: \['{DATASET_ID}'\]\."):
+        load_episodes(DATASET_ID.rsplit("-v", 1)[0])

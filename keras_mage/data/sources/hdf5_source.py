@@ -2,7 +2,8 @@
 
 The file holds flat per-step datasets: observations, actions, rewards,
 terminals, timeouts, optional next_observations and infos/<name> (e.g.
-infos/goal); episodes end at terminals | timeouts (see `split_flat`).
+infos/goal); episodes end at terminals | timeouts (see `split_flat`). A file
+that cannot be read raises a `DamagedFileError` naming it.
 
 Example:
 
@@ -13,6 +14,8 @@ Example:
 import os
 
 from keras_mage.data.episodes import EpisodeDataset
+from keras_mage.data.sources.damaged import reading
+from keras_mage.data.sources.hints import regeneration_hint
 from keras_mage.data.sources.numpy_source import split_flat
 
 
@@ -26,12 +29,13 @@ def load_hdf5(path, *, goal_key=None, dataset_id=None, **metadata):
             f"no HDF5 file at {path!r}; check the path (D4RL files live in ~/.d4rl/datasets by default)."
         )
     arrays = {}
-    with h5py.File(path, "r") as file:
 
-        def read(name, item):
-            if isinstance(item, h5py.Dataset) and item.shape and not name.startswith("metadata"):
-                arrays[name] = item[()]
+    def read(name, item):
+        if isinstance(item, h5py.Dataset) and item.shape and not name.startswith("metadata"):
+            arrays[name] = item[()]
 
+    fix = f"Replace it with an intact copy (download or copy it again), or regenerate data: `{regeneration_hint(path)}`."
+    with reading(path, fix), h5py.File(path, "r") as file:
         file.visititems(read)
     episodes = split_flat(arrays, goal_key=goal_key)
     dataset_id = dataset_id or os.path.splitext(os.path.basename(path))[0]

@@ -2,7 +2,9 @@
 
 Local ids load from `MINARI_DATASETS_PATH` (default ~/.minari/datasets).
 Other ids download only when the remote answers a 3-second probe; offline,
-loading fails at once with how to get or regenerate the data.
+loading fails at once with how to get or regenerate the data. An id without
+its version is refused with the expected form; a dataset whose files cannot
+be read raises a `DamagedFileError` naming the file and how to replace it.
 
 Example:
 
@@ -19,8 +21,10 @@ import numpy as np
 
 from keras_mage.data.episodes import Episode, EpisodeDataset
 from keras_mage.data.observations import split_observation
+from keras_mage.data.sources.damaged import reading
 from keras_mage.data.sources.hints import regeneration_hint
 from keras_mage.data.sources.network import reachable
+from keras_mage.datagen.catalogue import check_minari_id
 
 
 def load_minari(dataset, *, download=True, timeout=3.0):
@@ -35,7 +39,7 @@ def load_minari(dataset, *, download=True, timeout=3.0):
 
     if not isinstance(dataset, minari.MinariDataset):
         dataset = open_minari(os.fspath(dataset), download=download, timeout=timeout)
-    episodes = [_episode(data) for data in dataset.iterate_episodes()]
+    episodes = [_episode(data) for data in _read_episodes(dataset)]
     metadata = dataset.storage.metadata
     low = getattr(dataset.action_space, "low", None)
     high = getattr(dataset.action_space, "high", None)
@@ -60,9 +64,12 @@ def open_minari(dataset_id, *, download=True, timeout=3.0):
     from minari.storage import get_dataset_path
 
     root = get_dataset_path()
-    if os.path.isfile(os.path.join(root, dataset_id, "data", "metadata.json")):
-        return minari.load_dataset(dataset_id)
+    metadata = os.path.join(root, dataset_id, "data", "metadata.json")
+    if os.path.isfile(metadata):
+        with reading(metadata, _how_to_replace(dataset_id)):
+            return minari.load_dataset(dataset_id)
     local = sorted(minari.list_local_datasets())
+    check_minari_id(dataset_id, local)
     where = f"not in the local Minari root {os.fspath(root)!r} (set by MINARI_DATASETS_PATH)"
     if not download:
         raise ValueError(f"Minari dataset {dataset_id!r} is {where}. {_how_to_get(dataset_id, local)}")
@@ -82,11 +89,24 @@ def open_minari(dataset_id, *, download=True, timeout=3.0):
     return minari.load_dataset(dataset_id)
 
 
+def _read_episodes(dataset):
+    """`dataset.iterate_episodes()`; a file that cannot be read raises a `DamagedFileError` naming it."""
+    path = os.path.join(dataset.storage.data_path, "main_data.hdf5")  # Minari's HDF5 storage
+    with reading(path if os.path.isfile(path) else dataset.storage.data_path, _how_to_replace(dataset.id)):
+        yield from dataset.iterate_episodes()
+
+
 def _remote_host():
     remote = os.environ.get("MINARI_REMOTE", "hf://farama-minari")
     if remote.startswith("gcp://"):
         return "storage.googleapis.com"
     return urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname
+
+
+def _how_to_replace(dataset_id):
+    download = "" if dataset_id.startswith("keras_mage/") else f"download it again (`minari download {dataset_id}`) or "
+    return (f"Delete the dataset (`minari delete {dataset_id}`), then {download}"
+            f"regenerate it: `{regeneration_hint(dataset_id)}`.")
 
 
 def _how_to_get(dataset_id, local):

@@ -22,6 +22,7 @@ import numpy as np
 
 from keras_mage.data.episodes import Episode, EpisodeDataset
 from keras_mage.data.observations import split_observation
+from keras_mage.data.sources.damaged import reading
 
 REQUIRED = ("observations", "actions", "rewards")
 
@@ -39,8 +40,9 @@ def load_numpy(data, *, dataset_id=None, goal_key=None, **metadata):
         if not os.path.exists(data):
             raise FileNotFoundError(f"no numpy file at {os.fspath(data)!r}; check the path.")
         dataset_id = dataset_id or os.fspath(data)
-        with np.load(data, allow_pickle=False) as arrays:
-            data = {key: arrays[key] for key in arrays.files}
+        with reading(data, "Replace it with an intact copy, or write it again with numpy.savez."):
+            with np.load(data, allow_pickle=False) as arrays:
+                data = {key: arrays[key] for key in arrays.files}
     if isinstance(data, Mapping):
         episodes = split_flat(data, goal_key=goal_key)
     else:
