@@ -16,3 +16,11 @@ def test_open_and_closed_ports():
 
 def test_unresolvable_host():
     assert not reachable("host.invalid", 443, timeout=2.0)  # .invalid never resolves (RFC 2606)
+
+
+def test_minari_download_path_is_installed():
+    """`minari download` (Minari's default remote, Hugging Face) needs huggingface_hub: the `minari[hf]` extra."""
+    from minari.storage.remotes import DEFAULT_REMOTE, get_hfs
+
+    assert DEFAULT_REMOTE.startswith("hf://")
+    assert get_hfs().__name__ == "HuggingFaceStorage"  # imports huggingface_hub; no network
