@@ -10,6 +10,7 @@ import logging
 import time
 
 from keras_mage.datagen.catalogue import ANTMAZE_VARIANTS, POINTMAZE_MAZES, check_count, check_minari_id
+from keras_mage.utils.quiet import quiet_start
 
 
 def _checked(check):
@@ -61,6 +62,7 @@ def _parser():
 def main(argv=None):
     """Parse ``argv`` and run one generator; prints the new dataset id."""
     args = _parser().parse_args(argv)
+    quiet_start(imports=("gymnasium_robotics",))  # no TensorFlow here: MuJoCo and TensorFlow share no process
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     start = time.time()
     common = dict(steps=args.steps, seed=args.seed, dataset_id=args.dataset_id,
