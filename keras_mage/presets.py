@@ -10,6 +10,10 @@ Example:
 """
 
 import copy
+import numbers
+import os
+
+MODEL_FILE = "model.keras"  # what makes a directory a saved agent (keras_mage.models.agent_directory)
 
 # Keys are MAGE constructor arguments. Values not set in a preset fall back to
 # `DEFAULTS`; a preset lists what differs.
@@ -128,11 +132,28 @@ def get_preset(name, **overrides):
     16
     """
     if name not in PRESETS:
-        raise ValueError(
-            f"Unknown preset {name!r}. Available presets: {sorted(PRESETS)}; "
-            "or pass a directory written by `MAGE.save_to_preset`."
-        )
+        raise ValueError(not_a_preset(name))
     return with_defaults(**{**copy.deepcopy(PRESETS[name]), **overrides})
+
+
+def not_a_preset(name):
+    """The error message for `name`, neither a built-in preset nor a saved agent: what it is instead, and the fix.
+
+    >>> not_a_preset("huge")[:41]
+    "Unknown preset 'huge'. Available presets:"
+    """
+    fix = (
+        f"Available presets: {sorted(PRESETS)}; or pass a directory written by `MAGE.save_to_preset` or a "
+        "`.keras` file."
+    )
+    path = os.fspath(name) if isinstance(name, (str, os.PathLike)) else ""
+    if os.path.isdir(path):
+        return f"{path} is a directory but not an agent directory: {os.path.join(path, MODEL_FILE)} is missing. {fix}"
+    if os.path.exists(path):
+        return f"{path} is neither an agent directory nor a `.keras` file. {fix}"
+    if isinstance(name, os.PathLike) or os.path.dirname(path) or path.endswith(".keras"):
+        return f"{path} does not exist. {fix}"
+    return f"Unknown preset {name!r}. {fix}"
 
 
 def with_defaults(**options):
@@ -146,9 +167,43 @@ def with_defaults(**options):
     >>> with_defaults(codebook_size=16)["isolate_tokenizer"]
     False
     """
+    check_options(options)
+    return {**copy.deepcopy(DEFAULTS), **options}
+
+
+def check_options(options):
+    """Raises a ValueError naming an unknown option, or one whose value is not of its `DEFAULTS` type.
+
+    Example:
+
+    >>> check_options({"batch_size": "abc"})
+    Traceback (most recent call last):
+    ...
+    ValueError: MAGE option batch_size takes an integer, got 'abc' (str); the default is 256.
+    """
     unknown = set(options) - set(DEFAULTS)
     if unknown:
         raise ValueError(
             f"Unknown MAGE option(s) {sorted(unknown)}. Known options: {sorted(DEFAULTS)}."
         )
-    return {**copy.deepcopy(DEFAULTS), **options}
+    for name, value in options.items():
+        expected, fits = _TYPES[type(DEFAULTS[name])]
+        if not fits(value):
+            raise ValueError(
+                f"MAGE option {name} takes {expected}, got {value!r} ({type(value).__name__}); "
+                f"the default is {DEFAULTS[name]!r}."
+            )
+
+
+def _integer(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+# What each type of `DEFAULTS` value accepts: (description, test).
+_TYPES = {
+    bool: ("True or False", lambda value: isinstance(value, bool)),
+    int: ("an integer", _integer),
+    float: ("a number", lambda value: isinstance(value, numbers.Real) and not isinstance(value, bool)),
+    str: ("a string", lambda value: isinstance(value, str)),
+    tuple: ("a sequence of integers", lambda value: isinstance(value, (tuple, list)) and all(map(_integer, value))),
+}

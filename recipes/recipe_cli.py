@@ -8,7 +8,12 @@ reads an argparse namespace.
 import argparse
 import ast
 
+from keras_mage.utils.quiet import quiet_start
+
+quiet_start()  # before anything imports TensorFlow or gymnasium-robotics
+
 from keras_mage.control.acting_options import RETURN_UPDATES, ActingOptions
+from keras_mage.presets import check_options
 
 
 def new_parser(description):
@@ -82,7 +87,8 @@ def parse_options(pairs):
     """`["head_width=128", "gumbel_hard=True"]` -> `{"head_width": 128, "gumbel_hard": True}`.
 
     Values are Python literals where they parse as one, else strings
-    (`--set head_activation=gelu`). Unknown option names are rejected by the preset.
+    (`--set head_activation=gelu`). A ValueError names a pair whose option is
+    unknown or whose value is not of the option's type (`keras_mage.presets.check_options`).
     """
     options = {}
     for pair in pairs:
@@ -90,9 +96,14 @@ def parse_options(pairs):
         if not separator or not name:
             raise ValueError(f"--set takes OPTION=VALUE, got {pair!r}.")
         try:
-            options[name.strip()] = ast.literal_eval(value)
+            value = ast.literal_eval(value)
         except (ValueError, SyntaxError):
-            options[name.strip()] = value
+            pass
+        try:
+            check_options({name.strip(): value})
+        except ValueError as error:
+            raise ValueError(f"--set {pair}: {error}") from None
+        options[name.strip()] = value
     return options
 
 

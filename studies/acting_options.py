@@ -83,12 +83,11 @@ def _plot(report, directory, path, options):
 
 def _load(path):
     """A saved agent: MAGE's agent directory, or a `.keras` file (MAGE or a baseline)."""
-    import keras
-
     import keras_mage
+    from keras_mage.models.agent_directory import load_model_file
 
     if path.endswith(".keras"):
-        return keras.saving.load_model(path)
+        return load_model_file(path)
     return keras_mage.MAGE.from_preset(path)
 
 

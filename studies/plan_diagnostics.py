@@ -39,15 +39,15 @@ def main():
     parser.add_argument("--probe-test-windows", type=int, default=4096)
     args = parser.parse_args()
 
-    import keras
     from keras import ops
 
     import keras_mage
     from keras_mage import data
+    from keras_mage.models.agent_directory import load_model_file, model_file
     from keras_mage.models.training_data import model_windows
 
     path = pathlib.Path(args.model)
-    model = keras.saving.load_model(path / "model.keras" if path.is_dir() else path)
+    model = load_model_file(model_file(path))
     if not isinstance(model, keras_mage.MAGE):
         parser.error(f"{args.model} holds a {type(model).__name__}, not a MAGE model.")
     batches, _ = model_windows(model, data.load_episodes(args.dataset), args.windows, backend="numpy", seed=7)

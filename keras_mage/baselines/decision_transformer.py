@@ -44,7 +44,7 @@ from keras import ops
 
 from keras_mage.baselines.base import OfflineBaseline
 from keras_mage.layers.causal_transformer_block import CausalTransformerBlock, gpt_normal
-from keras_mage.models.acting import statistics_of
+from keras_mage.models.acting import check_inputs, statistics_of
 from keras_mage.models.masked_mean import masked_mean
 from keras_mage.models.two_phase_schedule import TwoPhaseSchedule
 
@@ -195,6 +195,8 @@ class DecisionTransformer(OfflineBaseline):
         batch, steps = states.shape[:2]
         if not 1 <= steps <= self.context_length:
             raise ValueError(f"pass 1 to {self.context_length} steps (the context length); got {steps}.")
+        # Goals: one per env, checked against the batch as `predict_actions` checks them.
+        _, goals, _, _ = check_inputs(states[:, -1], goals, state_dim=self.state_dim, goal_dim=self.goal_dim)
         lengths = np.full(batch, steps) if lengths is None else np.asarray(lengths, np.int64).reshape(-1)
         if lengths.min() < 1 or lengths.max() > steps:
             raise ValueError(f"lengths must lie in [1, {steps}], got {lengths.tolist()}.")
@@ -205,10 +207,8 @@ class DecisionTransformer(OfflineBaseline):
                               pad)[..., None],
             "actions": np.pad(np.asarray(actions, "float32").reshape(batch, steps, self.action_dim), (*pad, (0, 0))),
         }
-        if self.goal_dim:
-            if goals is None:
-                raise ValueError(f"This model is goal-conditioned: pass goals of size {self.goal_dim}.")
-            inputs["goals"] = statistics.normalize_goals(np.asarray(goals, "float32").reshape(batch, self.goal_dim))
+        if goals is not None:
+            inputs["goals"] = statistics.normalize_goals(goals)
         predicted = ops.convert_to_numpy(self(inputs, training=False))[np.arange(batch), lengths - 1]
         return np.clip(predicted, statistics.action_low, statistics.action_high)[:, None]
 
@@ -220,11 +220,13 @@ class DecisionTransformer(OfflineBaseline):
         `keras_mage.control.HistoryPolicy`). Sampling options are ignored.
         """
         self.check_built()
-        states = np.asarray(observations, "float32").reshape(-1, 1, self.state_dim)
+        states, goals, target_returns, _ = check_inputs(
+            observations, goals, target_returns, state_dim=self.state_dim, goal_dim=self.goal_dim
+        )
         if target_returns is None:
-            target_returns = np.full(len(states), statistics_of(self).return_quantile)
+            target_returns = np.full((len(states), 1), statistics_of(self).return_quantile)
         zeros = np.zeros((len(states), 1, self.action_dim), "float32")
-        return self.predict_history_actions(states, goals, np.reshape(target_returns, (-1, 1)), zeros)
+        return self.predict_history_actions(states[:, None], goals, target_returns, zeros)
 
     def get_config(self):
         config = super().get_config()

@@ -64,6 +64,8 @@ def evaluate(
 
     if episodes < 1 or num_envs < 1:
         raise ValueError(f"episodes and num_envs must be >= 1, got {episodes} and {num_envs}.")
+    if max_episode_steps is not None and max_episode_steps < 1:
+        raise ValueError(f"max_episode_steps must be >= 1 (or None: the env's time limit), got {max_episode_steps}.")
     policy = _as_policy(agent, policy_options or {}, seed)
     target = resolve_environment(_default_env(agent) if env is None else env, ref_scores)
     num_envs = min(num_envs, episodes)

@@ -22,6 +22,9 @@ Example:
 >>> policy.observe(reward, done=terminated or truncated)  # doctest: +SKIP
 """
 
+import math
+from collections.abc import Mapping
+
 import numpy as np
 
 from keras_mage.control.acting_options import ActingOptions
@@ -56,15 +59,18 @@ class MAGEPolicy:
             target_return = statistics.return_quantile
         self.discount = 1.0 if statistics is None else float(statistics.discount)
         self.return_range = (None, None) if statistics is None else (statistics.return_min, statistics.return_max)
+        if not math.isfinite(target_return):
+            raise ValueError(f"target_return must be a finite number, got {target_return}.")
         self.model = model
         self.initial_target = float(target_return)
         self.target_returns = None  # (num_envs,) once the batch size is known
+
     def reset(self, mask=None):
         """Restarts every env (forgetting the batch size), or the envs where `mask` is True."""
         if mask is None or self.target_returns is None:
             self.target_returns = None
             return
-        mask = np.asarray(mask, bool).reshape(-1)
+        mask = self._per_env(mask, "reset mask").astype(bool)
         self.target_returns[mask] = self.initial_target
         self._forget(mask)
 
@@ -76,10 +82,11 @@ class MAGEPolicy:
         """Moves the target returns past `rewards` (`return_update`); resets the envs whose episode is `done`."""
         if self.target_returns is None:
             raise ValueError("call `act` before `observe`: the policy has no episode in progress.")
+        rewards = self._per_env(rewards, "rewards")
         lowest, highest = self.return_range
         rule = self.options.return_update
         if rule not in ("fixed", "estimated"):
-            self.target_returns -= np.asarray(rewards, np.float32).reshape(-1)
+            self.target_returns -= rewards
         if rule == "decrement" and lowest is not None:
             self.target_returns[self.target_returns < lowest] = self.initial_target
         if rule == "discounted":
@@ -111,18 +118,44 @@ class MAGEPolicy:
         return actions[0] if single else actions
 
     def _inputs(self, observation, rewards, done):
-        """Observes the previous step (if given); returns the batched (states, goals) and whether it was single."""
+        """Observes the previous step (if given); returns the batched (states, goals), checked, and whether single.
+
+        Observations are one env's (an array or a dict of arrays, each
+        `(features,)`) or a batch of them (each `(num_envs, features)`); a
+        ValueError states the received and the expected shapes.
+        """
         from keras_mage.data import split_observation
+        from keras_mage.models.acting import check_inputs
 
         if rewards is not None:
             self.observe(rewards, done)
+        names = ("observations", "goals (a dict observation's desired_goal)")
+        if isinstance(observation, Mapping):
+            shapes = {key: np.shape(value) for key, value in observation.items()}
+            if len({shape[:-1] for shape in shapes.values()}) > 1:
+                raise ValueError(
+                    f"the dict observation's entries disagree on the batch shape: {shapes}; each must be "
+                    "(features,) for one env or (num_envs, features) for a batch."
+                )
+            names = ("states (achieved_goal and observation joined)", "goals (desired_goal)")
         states, goals = split_observation(observation)
-        single = states.ndim == 1
-        states = states.reshape(-1, states.shape[-1])
-        if goals is not None:
-            goals = goals.reshape(len(states), -1)
+        model = self.model
+        states, goals, _, single = check_inputs(
+            states, goals, state_dim=getattr(model, "state_dim", None), goal_dim=getattr(model, "goal_dim", None),
+            names=names,
+        )
         self._start(len(states))
         return states, goals, single
+
+    def _per_env(self, values, name):
+        """`values` as a (num_envs,) float32 array: one per env the policy acts for."""
+        values = np.asarray(values, np.float32)
+        if values.size != len(self.target_returns):
+            raise ValueError(
+                f"{name} of shape {values.shape} do not fit the {len(self.target_returns)} env(s) the policy acts "
+                "for: pass one per env."
+            )
+        return values.reshape(-1)
 
     def _current_actions(self):
         """Each env's action for this step: its newest plan's, or the plans' weighted mean (`temporal_ensemble`)."""

@@ -11,7 +11,9 @@ import weakref
 import keras
 import numpy as np
 
-from keras_mage.models.acting import make_raw_action_function, make_raw_return_function, raw_inputs, statistics_of
+from keras_mage.models.acting import (
+    check_inputs, make_raw_action_function, make_raw_return_function, raw_inputs, statistics_of,
+)
 
 # Compiled acting functions per model, keyed by what they bake in (sampling
 # options, data statistics). Kept off the model: TensorFlow would track a dict
@@ -76,28 +78,15 @@ def predict_actions(model, observations, goals=None, target_returns=None, temper
     """Raw actions (batch, chunk, da) as numpy; see `MAGE.predict_actions`."""
     if not model.built:
         raise ValueError("The model is not built yet: train it with `fit` or load a trained model first.")
-    observations = np.asarray(observations, "float32")
-    if observations.ndim == 1:
-        observations = observations[None]
-    if observations.shape[-1] != model.state_dim:
-        raise ValueError(
-            f"Observations have {observations.shape[-1]} features; the model expects {model.state_dim}. "
-            "Use keras_mage.data.split_observation for dict observations."
-        )
-    batch = observations.shape[0]
-    if model.goal_dim:
-        if goals is None:
-            raise ValueError(f"This model is goal-conditioned: pass goals of size {model.goal_dim}.")
-        goals = np.asarray(goals, "float32").reshape(batch, model.goal_dim)
-    else:
-        goals = np.zeros((batch, 0), "float32")
+    observations, goals, target_returns, _ = check_inputs(
+        observations, goals, target_returns, state_dim=model.state_dim, goal_dim=model.goal_dim
+    )
+    batch = len(observations)
     if target_returns is None and model.return_head:
-        target_returns = model.predict_returns(observations, goals)
+        target_returns = model.predict_returns(observations, goals)[:, None]
     elif target_returns is None:
-        target_returns = statistics_of(model).return_quantile
-    target_returns = np.broadcast_to(np.asarray(target_returns, "float32").reshape(-1, 1), (batch, 1))
-    if not (np.isfinite(observations).all() and np.isfinite(goals).all() and np.isfinite(target_returns).all()):
-        raise ValueError("Observations, goals and target returns must be finite (found NaN or inf).")
+        target_returns = np.full((batch, 1), statistics_of(model).return_quantile, "float32")
+    goals = np.zeros((batch, 0), "float32") if goals is None else goals
     act = _cached(model, ("actions", temperature, top_k, guidance_scale),
                   lambda: make_raw_action_function(model, temperature, top_k, guidance_scale))
     actions = act(observations, goals, np.ascontiguousarray(target_returns))

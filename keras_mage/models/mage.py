@@ -16,6 +16,7 @@ from keras_mage.layers.return_head import ReturnHead, expectile_loss
 from keras_mage.layers.trajectory_encoder import TrajectoryEncoder
 from keras_mage.models import sampling
 from keras_mage.models import checkpoint
+from keras_mage.models.masked_mean import masked_mean
 from keras_mage.models.training_data import as_training_data, batch_shapes
 from keras_mage.models.training_phase import PhaseSwitch, total_steps
 from keras_mage.models.two_phase_adamw import TwoPhaseAdamW
@@ -118,10 +119,10 @@ class MAGE(keras.Model):
 
     @classmethod
     def from_preset(cls, preset, **overrides):
-        """A new model from a named preset (`keras_mage.PRESETS`), or a saved agent directory."""
+        """A new model from a named preset (`keras_mage.PRESETS`), or a saved agent (directory or `.keras` file)."""
         from keras_mage.models import agent_directory
 
-        if agent_directory.is_agent_directory(preset):
+        if agent_directory.is_saved_agent(preset):
             return agent_directory.load(preset, **overrides)
         model_args = {k: overrides.pop(k) for k in list(overrides) if k not in presets.DEFAULTS}
         return cls(**presets.get_preset(preset, **overrides), **model_args)
@@ -393,8 +394,8 @@ class MAGE(keras.Model):
         an interrupted run resumes exactly (`keras_mage.models.checkpoint`);
         the `History` it returns then holds the earlier epochs' logs too.
         """
-        resumed = checkpoint.read_state(checkpoint_dir) if checkpoint_dir else None
-        initial_epoch = resumed["epochs"] if resumed else 0
+        resumed = checkpoint.latest(checkpoint_dir) if checkpoint_dir else None
+        initial_epoch = resumed.state["epochs"] if resumed else 0
         x, statistics = as_training_data(
             x,
             horizon=self.horizon,
@@ -412,6 +413,10 @@ class MAGE(keras.Model):
             self.data_statistics = statistics
         if not self.compiled:
             self.compile()
+        if checkpoint_dir:
+            settings = checkpoint.run_settings(self, epochs, steps_per_epoch, batch_size or self.options["batch_size"])
+            if resumed:
+                checkpoint.check_settings(resumed, settings)
         if not isinstance(x, dict):
             batch_size = None
             kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
@@ -422,9 +427,9 @@ class MAGE(keras.Model):
             self.build(shapes)
         callbacks = list(kwargs.pop("callbacks", None) or [])
         if checkpoint_dir:
-            callbacks.append(checkpoint.EpochCheckpoint(checkpoint_dir))
-            if initial_epoch:
-                checkpoint.restore(self, checkpoint_dir)
+            callbacks.append(checkpoint.EpochCheckpoint(checkpoint_dir, settings, resumed))
+            if resumed:
+                checkpoint.restore(self, resumed)
                 kwargs["initial_epoch"] = initial_epoch
         first_step = int(ops.convert_to_numpy(self.optimizer.iterations))
         if isinstance(self.optimizer, TwoPhaseAdamW):  # the phase 2 decay ends with this fit
@@ -434,7 +439,7 @@ class MAGE(keras.Model):
         history = super().fit(
             x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, callbacks=callbacks, **kwargs
         )
-        return checkpoint.prepend_history(history, resumed) if initial_epoch else history
+        return checkpoint.prepend_history(history, resumed.state) if resumed else history
 
     # ------------------------------------------------------------ generation
 
@@ -535,9 +540,3 @@ class MAGE(keras.Model):
 
 def _offset(seed, offset):
     return None if seed is None else seed + offset
-
-
-def masked_mean(values, mask):
-    """The mean of `values` where `mask` is 1 (0 when the mask is all zeros); the mask takes `values`' dtype."""
-    mask = ops.cast(mask, values.dtype)
-    return ops.sum(values * mask) / ops.maximum(ops.sum(mask), 1.0)

@@ -58,7 +58,7 @@ def train_agent(
 
 
 def _mage_to_train(preset, seed, options, dtype):
-    """A new MAGE from a named preset, or a saved agent directory to train further."""
+    """A new MAGE from a named preset, or a saved agent (directory or `.keras` file) to train further."""
     import keras_mage
 
     if is_saved_agent(preset):
@@ -68,7 +68,7 @@ def _mage_to_train(preset, seed, options, dtype):
 
 
 def model_config(preset, options):
-    """The full MAGE configuration a run trains: a preset with overrides, or a saved agent's."""
+    """The full MAGE configuration a run trains: a preset with overrides, or a saved agent's (its `.keras` file's)."""
     from keras_mage.presets import DEFAULTS, get_preset
 
     if is_saved_agent(preset):
@@ -79,12 +79,12 @@ def model_config(preset, options):
 
 
 def is_saved_agent(preset):
-    """Whether `preset` is a saved agent directory (Keras is imported only for directories)."""
-    if not os.path.isdir(preset):
+    """Whether `preset` is a saved agent, a directory or a `.keras` file (Keras is imported only for those)."""
+    if not (os.path.isdir(preset) or preset.endswith(".keras")):
         return False
-    from keras_mage.models.agent_directory import is_agent_directory
+    from keras_mage.models.agent_directory import is_saved_agent as saved
 
-    return is_agent_directory(preset)
+    return saved(preset)
 
 
 def check_no_overrides_for_agent(preset, options, dtype):

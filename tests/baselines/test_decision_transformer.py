@@ -1,5 +1,7 @@
 """Decision Transformer: trains on K-step windows, causal in its tokens, saves, and acts through evaluate."""
 
+import re
+
 import gymnasium as gym
 import keras
 import numpy as np
@@ -171,3 +173,13 @@ def test_evaluate_runs_on_a_maze_env(trained):
     assert results["per_episode"]["length"] == [CONTEXT + 2] * 2
     actions = np.concatenate([trajectory["actions"] for trajectory in results["trajectories"]])
     assert np.isfinite(actions).all() and np.abs(actions).max() <= 1.0 + 1e-6
+
+
+def test_goals_of_another_batch_are_refused(trained):
+    model, _ = trained
+    states, returns, actions = np.zeros((2, 1, 6)), np.zeros((2, 1)), np.zeros((2, 1, 2))
+    with pytest.raises(ValueError, match=re.escape("goals of shape (1, 4) do not fit observations of shape (2, 6): "
+                                                   "expected (2, 2), one goal of 2 features per observation")):
+        model.predict_history_actions(states, np.zeros((1, 4)), returns, actions)
+    with pytest.raises(ValueError, match=re.escape("observations of shape (2, 3, 6) have 3 axes")):
+        model.predict_actions(np.zeros((2, 3, 6)), np.zeros((2, 2)))

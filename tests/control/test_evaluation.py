@@ -1,6 +1,7 @@
 """evaluate(): episode accounting, success at any step, scores, seeds, JSON."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -77,6 +78,18 @@ def test_clear_errors(make_agent, blinking_env):
         evaluate(make_agent(), episodes=1)
     with pytest.raises(ValueError, match="not on this machine"):
         evaluate(make_agent(), "keras_mage/pointmaze/nowhere-v0", episodes=1)
+    with pytest.raises(ValueError, match="max_episode_steps must be >= 1"):
+        evaluate(make_agent(), blinking_env(), episodes=1, max_episode_steps=0)
+
+
+def test_evaluate_refuses_an_env_of_another_observation_layout(make_agent, blinking_env):
+    agent = make_agent()
+    agent.state_dim, agent.goal_dim = 8, 2  # the blinking env's states have 2 + 4 features
+    with pytest.raises(ValueError, match=re.escape(
+        "states (achieved_goal and observation joined) of shape (2, 6) have 6 features where the model takes 8"
+    )):
+        evaluate(agent, blinking_env(), episodes=2, num_envs=2, progress=False)
+    assert agent.calls == []
 
 
 def test_maze_envs_leave_no_model_file_behind(make_agent, tmp_path, monkeypatch):

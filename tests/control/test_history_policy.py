@@ -1,6 +1,7 @@
 """HistoryPolicy: per-env histories of the last K steps, decremented targets, and evaluate's choice of policy."""
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -110,3 +111,13 @@ def test_evaluate_picks_the_policy_from_the_agent(make_agent, blinking_env):
     assert lengths[:5] == [[1, 1], [2, 2], [3, 3], [3, 3], [1, 1]]  # both envs' episodes end after 4 steps
     returns = agent.calls[3]["returns"]
     np.testing.assert_allclose(returns, [[4.0, 4.0, 4.0]] * 2)  # 5 - the reward of the first step, then nothing
+
+
+def test_history_policy_refuses_wrong_observation_shape():
+    agent = HistoryAgent()
+    policy = HistoryPolicy(agent)
+    with pytest.raises(ValueError, match=re.escape("of shape (2, 3, 6) have 3 axes: expected (6,)")):
+        policy.act({key: value[:, None].repeat(3, 1) for key, value in observation(2, 0.0).items()})
+    with pytest.raises(ValueError, match=re.escape("observations of shape (0, 6) are an empty batch")):
+        policy.act(np.zeros((0, 6)))
+    assert agent.calls == []

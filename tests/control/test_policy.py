@@ -1,6 +1,7 @@
 """MAGEPolicy: observation splitting, replanning schedule, per-env target returns."""
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -167,3 +168,48 @@ def test_invalid_settings_name_the_fix(make_agent):
         MAGEPolicy(agent)
     with pytest.raises(ValueError, match="call `act` before"):
         MAGEPolicy(make_agent()).observe([1.0])
+
+
+def dict_observation(achieved=(2, 2), state=(2, 4), desired=(2, 2)):
+    return {"achieved_goal": np.zeros(achieved), "observation": np.zeros(state), "desired_goal": np.zeros(desired)}
+
+
+@pytest.mark.parametrize(
+    "observation, message",
+    [
+        (np.zeros((2, 3, 6)), "observations of shape (2, 3, 6) have 3 axes: expected (6,) for one env or (num_envs, 6) "
+                              "for a batch of num_envs >= 1."),
+        (np.zeros((0, 6)), "observations of shape (0, 6) are an empty batch: expected (6,) for one env"),
+        (np.zeros((2, 5)), "observations of shape (2, 5) have 5 features where the model takes 6: expected"),
+        (np.zeros((2, 6)), "The model is goal-conditioned (goal_dim=2): pass goals (a dict observation's "
+                           "desired_goal), one per observation."),
+        (dict_observation((2, 3, 2), (2, 3, 4), (2, 3, 2)),
+         "states (achieved_goal and observation joined) of shape (2, 3, 6) have 3 axes: expected (6,)"),
+        (dict_observation(desired=(1, 4)),
+         "the dict observation's entries disagree on the batch shape: {'achieved_goal': (2, 2), 'observation': (2, 4), "
+         "'desired_goal': (1, 4)}"),
+        (dict_observation(desired=(2, 4)),
+         "goals (desired_goal) of shape (2, 4) do not fit states (achieved_goal and observation joined) of shape "
+         "(2, 6): expected (2, 2), one goal of 2 features per observation"),
+        ({**dict_observation(), "observation": np.array([[0.0, 0, 0, 0], [0, np.nan, 0, 0]])},
+         "states (achieved_goal and observation joined) hold NaN or inf at batch index [1] (of 2)"),
+    ],
+)
+def test_policy_refuses_wrong_observation_shape(make_agent, observation, message):
+    agent = make_agent()
+    agent.state_dim, agent.goal_dim = 6, 2
+    policy = MAGEPolicy(agent)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        policy.act(observation)
+    assert agent.calls == [] and policy.target_returns is None  # refused before anything ran
+
+
+def test_policy_refuses_rewards_and_masks_of_another_size(make_agent):
+    policy = MAGEPolicy(make_agent())
+    policy.act(batch_observation(2))
+    with pytest.raises(ValueError, match=re.escape("rewards of shape (3,) do not fit the 2 env(s)")):
+        policy.observe([1.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=re.escape("reset mask of shape (1,) do not fit the 2 env(s)")):
+        policy.reset([True])
+    with pytest.raises(ValueError, match="target_return must be a finite number, got nan"):
+        MAGEPolicy(make_agent(), target_return=float("nan"))

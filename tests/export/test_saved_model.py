@@ -95,6 +95,22 @@ def test_serve_rejects_bad_inputs_with_clear_errors(served, inputs, change, mess
         served.serve(**change(inputs))
 
 
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda x: {**x, "observation": x["observation"][:, None]}, r"observation must have shape \(batch, 4\)"
+                                                                     r".*got shape.*\[5 1 4\]"),
+        (lambda x: {**x, "goal": x["goal"][:1]}, r"goal must have shape \(batch, 2\), batch as in observation"
+                                                 r".*got shape.*\[1 2\]"),
+        (lambda x: {**x, "goal": x["goal"].reshape(-1, 5)[:2]}, r"goal must have shape \(batch, 2\).*\[2 5\]"),
+    ],
+)
+def test_serve_error_names_the_received_shape(served, inputs, change, message):
+    """No Python wrapper serves the SavedModel: its own check's error holds the expected and the received shape."""
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        served.serve(**change(inputs))
+
+
 def test_serve_rejects_other_dtypes(served, inputs):
     observation = tf.constant(inputs["observation"], tf.float64)
     with pytest.raises(TypeError, match="dtype=tf.float32, name='observation'"):

@@ -1,4 +1,5 @@
 import dataclasses
+import re
 
 import keras
 import numpy as np
@@ -207,6 +208,33 @@ def test_batch_errors_name_the_problem(trained_tiny, batches):
         keras_mage.MAGE.from_preset("tiny").fit(nan, epochs=1, verbose=0)
     with pytest.raises(ValueError, match="features"):
         model.predict_actions(np.zeros((2, 3)), batches["goals"][:2])
+
+
+@pytest.mark.parametrize(
+    "observations, goals, target_returns, message",
+    [
+        ((2, 3, 4), (2, 2), None, "observations of shape (2, 3, 4) have 3 axes: expected (4,) for one env or "
+                                  "(num_envs, 4) for a batch of num_envs >= 1."),
+        ((0, 4), (0, 2), None, "observations of shape (0, 4) are an empty batch"),
+        ((2, 4), (1, 4), None,
+         "goals of shape (1, 4) do not fit observations of shape (2, 4): expected (2, 2), one goal of 2 features"),
+        ((2, 4), (2, 2), (3,), "target returns of shape (3,) do not fit observations of shape (2, 4): expected a "
+                               "scalar, (2,) or (2, 1), one per observation"),
+        ((2, 4), (2, 2), "nan", "target returns hold NaN or inf at batch index [0, 1] (of 2): pass finite values"),
+    ],
+)
+def test_predict_actions_refuses_inputs_of_the_wrong_shape(trained_tiny, observations, goals, target_returns, message):
+    model, _ = trained_tiny
+    returns = np.ones(target_returns) if isinstance(target_returns, tuple) else None
+    if target_returns == "nan":
+        returns = np.full(2, np.nan)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        model.predict_actions(np.zeros(observations), np.zeros(goals), returns)
+    if target_returns is None:  # the return head reads observations and goals alike
+        with pytest.raises(ValueError, match=re.escape(message)):
+            model.predict_returns(np.zeros(observations), np.zeros(goals))
+    with pytest.raises(TypeError, match="split dict observations with `keras_mage.data.split_observation`"):
+        model.predict_actions({"observation": np.zeros(observations)}, np.zeros(goals))
 
 
 @pytest.mark.parametrize("isolate", [True, False])

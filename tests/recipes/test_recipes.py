@@ -6,6 +6,7 @@ import os
 import pathlib
 import runpy
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -245,22 +246,55 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
             ["--preset", "{tmp_path}/agent", "--set", "head_width=16"],
             "is a saved agent, trained further as it was saved",
         ),
-        (["--preset", "{tmp_path}", "--set", "head_width=16"], "Unknown preset"),  # a folder that holds no agent
+        (["--preset", "{tmp_path}", "--set", "head_width=16"], "{tmp_path} is a directory but not an agent directory: "
+                                                              "{tmp_path}/model.keras is missing."),
+        (["--preset", "{tmp_path}/nowhere"], "{tmp_path}/nowhere does not exist. Available presets: ['base', 'small', "
+                                              "'tiny']"),
+        (["--preset", "{tmp_path}/edited"], "{tmp_path}/edited/config.json differs from the configuration inside "
+                                             "model.keras, which the weights were trained with and which is "
+                                             "authoritative: action_chunk: config.json has 4, model.keras has 1."),
         (["--replan-every", "4"], "add --set action_chunk=4"),
         (["--guidance-scale", "nan"], "--guidance-scale must be a number >= 0, got nan"),
         (["--temporal-ensemble", "-1"], "--temporal-ensemble must be a number >= 0, got -1.0"),
         (["--temporal-ensemble", "sometimes"], "takes a number >= 0 or 'off', got 'sometimes'"),
         (["--preset", "{tmp_path}/agent", "--replan-every", "2"], "pass an agent trained with a larger action_chunk"),
+        (["--preset", "{tmp_path}/agent/model.keras", "--replan-every", "2"], "pass an agent trained with a larger"),
     ],
 )
 def test_pointmaze_rejects_bad_arguments(tmp_path, capsys, arguments, message):
-    (tmp_path / "agent").mkdir()
-    (tmp_path / "agent" / "model.keras").touch()  # what marks a saved agent directory
-    (tmp_path / "agent" / "config.json").write_text('{"action_chunk": 1}')
+    fake_agent(tmp_path / "agent", {"action_chunk": 1})
+    fake_agent(tmp_path / "edited", {"action_chunk": 1}, readable={"action_chunk": 4})
     arguments = [argument.format(tmp_path=tmp_path) for argument in arguments]
     with pytest.raises(SystemExit):
         recipe("pointmaze")["main"](arguments + ["--output-dir", str(tmp_path)])
-    assert message in capsys.readouterr().err
+    assert message.format(tmp_path=tmp_path) in " ".join(capsys.readouterr().err.split())  # argparse wraps lines
+
+
+def fake_agent(path, config, readable=None):
+    """An agent directory whose model.keras holds only a MAGE `config`, its config.json `readable` (default: same)."""
+    path.mkdir()
+    with zipfile.ZipFile(path / "model.keras", "w") as archive:
+        archive.writestr("config.json", json.dumps({"class_name": "MAGE", "config": config}))
+    (path / "config.json").write_text(json.dumps(config if readable is None else readable))
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        ("batch_size=abc", "--set batch_size=abc: MAGE option batch_size takes an integer, got 'abc' (str); the "
+                           "default is 256."),
+        ("gumbel_hard=false", "--set gumbel_hard=false: MAGE option gumbel_hard takes True or False, got 'false'"),
+        ("learning_rate=fast", "--set learning_rate=fast: MAGE option learning_rate takes a number, got 'fast'"),
+        ("scale_schedule=(1, 2.5)", "MAGE option scale_schedule takes a sequence of integers, got (1, 2.5)"),
+        ("batch_sise=32", "--set batch_sise=32: Unknown MAGE option(s) ['batch_sise']. Known options: ["),
+    ],
+)
+def test_set_flag_with_wrong_type_fails_at_parse(capsys, option, message):
+    parser = recipe_cli.add_common_arguments(recipe_cli.new_parser("test"), preset="tiny", train_steps=1,
+                                             eval_episodes=1, dataset_steps=1)
+    with pytest.raises(SystemExit):
+        recipe_cli.parse_arguments(parser, ["--set", option])
+    assert message in " ".join(capsys.readouterr().err.split())
 
 
 def test_set_options_parse_literals_and_strings():
