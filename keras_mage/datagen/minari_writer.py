@@ -15,12 +15,8 @@ Example:
 """
 
 import itertools
-import logging
-import os
-import re
+import pathlib
 import shutil
-import socket
-import uuid
 
 import minari
 from minari.dataset.minari_dataset import parse_dataset_id
@@ -31,14 +27,13 @@ from minari.utils import RandomPolicy, get_average_reference_score
 
 from keras_mage import maze_envs
 from keras_mage.datagen.catalogue import check_count, check_minari_id
+from keras_mage.utils import files
 
 AUTHOR = "keras_mage (regenerated data)"
 AUTHOR_EMAIL = "https://github.com/keras-team/keras_mage"
 CODE_PERMALINK = "https://github.com/keras-team/keras_mage/tree/main/keras_mage/datagen"
 _WRITE_CHUNK = 500
 _STAGING_PREFIX = ".keras_mage_staging-"
-_STAGING = re.compile(rf"{re.escape(_STAGING_PREFIX)}(?P<host>.+)-(?P<pid>\d+)-[0-9a-f]{{32}}")
-log = logging.getLogger(__name__)
 
 
 def reference_scores(eval_env_spec, expert_policy, episodes):
@@ -78,33 +73,14 @@ def check_new_dataset_id(dataset_id):
 
 
 def remove_stale_staging():
-    """Remove the staging folders that runs on this host left when killed (their process is gone); return them.
+    """Remove the staging folders that generations on this host left when killed (their process is gone); return them.
 
     Example:
         >>> remove_stale_staging()  # doctest: +SKIP
         [PosixPath('/root/.minari/datasets/.keras_mage_staging-host-4242-0f3e...')]
     """
-    root, host = get_dataset_path(), socket.gethostname()
-    stale = []
-    for path in sorted(root.glob(f"{_STAGING_PREFIX}*")):
-        match = _STAGING.fullmatch(path.name)
-        if match and match["host"] == host and not _process_alive(int(match["pid"])):
-            log.warning("Removing %s, left by an interrupted dataset generation (process %s).", path, match["pid"])
-            shutil.rmtree(path, ignore_errors=True)
-            stale.append(path)
-    return stale
-
-
-def _process_alive(pid):
-    if os.name == "nt":  # os.kill would end the process there
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        pass
-    return True
+    root = get_dataset_path()
+    return [pathlib.Path(path) for path in files.remove_stale_staging(root, _STAGING_PREFIX)]
 
 
 def write_minari_dataset(dataset_id, episodes, env_spec, eval_env_spec, expert_policy,
@@ -117,7 +93,7 @@ def write_minari_dataset(dataset_id, episodes, env_spec, eval_env_spec, expert_p
     """
     check_count("ref_episodes", ref_episodes)
     final_path = check_new_dataset_id(dataset_id)
-    staging = get_dataset_path(f"{_STAGING_PREFIX}{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex}")
+    staging = get_dataset_path(files.staging_name(_STAGING_PREFIX))
     try:
         if observation_space is None or action_space is None:
             probe = maze_envs.make(env_spec)

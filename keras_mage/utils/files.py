@@ -3,8 +3,10 @@
 A file or directory is written under a temporary name in the same folder and
 renamed onto its path only once complete, so a crash or an interrupted run
 never leaves a torn file, and a path that existed keeps its old content until
-the new one is whole. Standard library only: the TensorFlow-free render
-worker loads this file by path.
+the new one is whole. Temporary names hold the host and process id, so a
+folder a killed process left is removed by the next write beside it.
+Standard library only: the TensorFlow-free render worker loads this file by
+path.
 
 Example:
 
@@ -17,9 +19,12 @@ Example:
 
 import contextlib
 import json
+import logging
 import os
+import re
 import shutil
-import tempfile
+import socket
+import uuid
 
 STAGING_PREFIX = ".tmp-"  # the temporary siblings; a killed process can leave one behind
 
@@ -36,16 +41,16 @@ def atomic_path(path, directory=False):
     path = os.path.abspath(os.fspath(path))
     parent = os.path.dirname(path)
     os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
+    remove_stale_staging(parent)
+    staging = os.path.join(parent, staging_name())
+    os.mkdir(staging)
     target = staging if directory else os.path.join(staging, os.path.basename(path))
     replaced = None
     try:
         yield target
-        if directory:
-            os.chmod(target, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
-            if os.path.isdir(path):  # moved aside whole, removed once the new folder is in place
-                replaced = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
-                os.replace(path, replaced)
+        if directory and os.path.isdir(path):  # moved aside whole, removed once the new folder is in place
+            replaced = os.path.join(parent, staging_name())
+            os.replace(path, replaced)
         _fsync_tree(target)
         os.replace(target, path)
         _fsync(parent)
@@ -76,10 +81,36 @@ def _fsync(path):
         os.close(descriptor)
 
 
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def staging_name(prefix=STAGING_PREFIX):
+    """A new temporary name, `<prefix><host>-<pid>-<hex>`, that `remove_stale_staging` can trace to its process."""
+    return f"{prefix}{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex}"
+
+
+def remove_stale_staging(parent, prefix=STAGING_PREFIX):
+    """Removes the `staging_name` folders in `parent` whose process (on this host) is gone; returns their paths."""
+    pattern = re.compile(rf"{re.escape(prefix)}(?P<host>.+)-(?P<pid>\d+)-[0-9a-f]{{32}}")
+    host, stale = socket.gethostname(), []
+    for name in sorted(os.listdir(parent)):
+        match = pattern.fullmatch(name)
+        if match and match["host"] == host and not _process_alive(int(match["pid"])):
+            path = os.path.join(parent, name)
+            logging.getLogger(__name__).warning("Removing %s, left by an interrupted run (process %s).", path,
+                                                match["pid"])
+            shutil.rmtree(path, ignore_errors=True)
+            stale.append(path)
+    return stale
+
+
+def _process_alive(pid):
+    if os.name == "nt":  # os.kill would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        pass
+    return True
 
 
 def write_json(path, value):

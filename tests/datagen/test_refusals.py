@@ -120,7 +120,7 @@ def test_killed_generation_leaves_no_staging_folder(minari_root, caplog):
     assert staging.is_dir() and minari.list_local_datasets() == {}  # never a partial dataset under the id
     caplog.set_level("WARNING")
     dataset_id = generate_pointmaze("umaze", steps=300, ref_episodes=1, progress=False)  # the next run
-    assert not staging.exists() and f"Removing {staging}, left by an interrupted dataset generation" in caplog.text
+    assert not staging.exists() and f"Removing {staging}, left by an interrupted run" in caplog.text
     assert list(minari_root.glob(".keras_mage_staging-*")) == []
     assert minari.load_dataset(dataset_id).total_steps == 300
 
