@@ -38,8 +38,9 @@ def main(argv=None):
     reports = {}
     for name, dataset_id in names.items():
         reports[name] = recipe_cli.train_and_evaluate(args, dataset_id, os.path.join(args.output_dir, name))
+        score = reports[name]["normalized_score"]  # None without reference scores
         print(f"{dataset_id}: success {reports[name]['success_rate']:.2f}, "
-              f"normalised score {reports[name]['normalized_score']}", flush=True)
+              f"normalised score {'n/a' if score is None else f'{score:.3f}'}", flush=True)
     metrics = training.write_metrics(args.output_dir, recipe_cli.run_metadata(args, "pointmaze"), reports)
     print(f"Wrote {os.path.join(args.output_dir, 'metrics.json')}: success rate {metrics['success_rate']:.2f}")
     return metrics
