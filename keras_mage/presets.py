@@ -100,7 +100,7 @@ PRESETS = {
         "learning_rate": 1e-3,
         "batch_size": 32,
     },
-    # Between the two: about 0.5 s a training step on 2 CPU cores (docs/results.md); the main job trains `tiny`.
+    # Between the two: about 0.5 s a training step on 2 CPU cores (docs/experiments.md); the main job trains `tiny`.
     "small": {
         **TRAINING,
         "horizon": 16,
