@@ -107,6 +107,8 @@ class OfflineBaseline(keras.Model):
             self.data_statistics = statistics
         if not self.compiled:
             self.compile(optimizer=self.make_optimizer())
+        if not isinstance(x, dict):
+            kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
         return super().fit(x, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
 
     def check_built(self):
