@@ -18,6 +18,7 @@ import numpy as np
 
 from keras_mage.control.environments import resolve_environment
 from keras_mage.control.history_policy import policy_for
+from keras_mage.control.process_envs import ProcessVectorEnv, default_workers
 from keras_mage.maze_envs import remove_maze_file
 from keras_mage.progress import progress_bar
 from keras_mage.utils.files import write_json
@@ -39,6 +40,7 @@ def evaluate(
     policy_options=None,
     max_episode_steps=None,
     progress=True,
+    workers=None,
 ):
     """Runs `episodes` episodes of `agent` and returns a dict of scores.
 
@@ -55,6 +57,9 @@ def evaluate(
         policy_options: an `ActingOptions` (or a dict of its fields) when `agent` is a model.
         max_episode_steps: a shorter time limit than the env's, for quick
             checks (scores are then not comparable with published ones).
+        workers: processes that step the envs (`ProcessVectorEnv`); 0 steps
+            them in this process. Default: one per core from 4 cores on
+            (`default_workers`), none below. The episodes are the same either way.
     Returns:
         success_rate, normalized_score, mean_return (each with `_stderr`),
         mean_episode_length, `per_episode` lists, `trajectories` (xy, goal,
@@ -64,6 +69,8 @@ def evaluate(
 
     if episodes < 1 or num_envs < 1:
         raise ValueError(f"episodes and num_envs must be >= 1, got {episodes} and {num_envs}.")
+    if workers is not None and workers < 0:
+        raise ValueError(f"workers must be >= 0 (0: step the envs in this process), got {workers}.")
     if max_episode_steps is not None and max_episode_steps < 1:
         raise ValueError(f"max_episode_steps must be >= 1 (or None: the env's time limit), got {max_episode_steps}.")
     policy = _as_policy(agent, policy_options or {}, seed)
@@ -74,9 +81,31 @@ def evaluate(
         env = remove_maze_file(target.make_env())
         return env if max_episode_steps is None else gym.wrappers.TimeLimit(env, max_episode_steps)
 
-    envs = gym.vector.SyncVectorEnv(
-        [make_env for _ in range(num_envs)], autoreset_mode=gym.vector.AutoresetMode.DISABLED
-    )
+    workers = default_workers(num_envs) if workers is None else min(int(workers), num_envs)
+    if workers > 0:
+        envs = ProcessVectorEnv(make_env, num_envs, workers)
+    else:
+        envs = gym.vector.SyncVectorEnv(
+            [make_env for _ in range(num_envs)], autoreset_mode=gym.vector.AutoresetMode.DISABLED
+        )
+    try:
+        runner = _run_episodes(policy, envs, episodes, num_envs, seed, progress)
+        spec = envs.spec if workers > 0 else envs.envs[0].spec
+    finally:
+        envs.close()
+    results = _summary(runner.episodes, target, seed, num_envs)
+    results["workers"] = workers
+    results["max_episode_steps"] = max_episode_steps
+    options = getattr(policy, "options", None)  # a policy of the user's own may have none
+    results.update({name: getattr(options, name, None) for name in REPORTED_OPTIONS})
+    results["env_spec"] = _spec_json(spec)
+    if output_path is not None:
+        write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})
+    return results
+
+
+def _run_episodes(policy, envs, episodes, num_envs, seed, progress):
+    """Steps `envs` with `policy` until `episodes` episodes have ended; returns the `_EpisodeRunner`."""
     runner = _EpisodeRunner(episodes, seed)
     policy.reset()
     everyone = np.arange(num_envs)
@@ -95,16 +124,7 @@ def evaluate(
                 new_observations, _ = envs.reset(seed=_seeds(assigned, num_envs), options={"reset_mask": ended})
                 observations = _merge(observations, new_observations, ended)
                 runner.begin(observations, assigned)
-    spec = envs.envs[0].spec
-    envs.close()
-    results = _summary(runner.episodes, target, seed, num_envs)
-    results["max_episode_steps"] = max_episode_steps
-    options = getattr(policy, "options", None)  # a policy of the user's own may have none
-    results.update({name: getattr(options, name, None) for name in REPORTED_OPTIONS})
-    results["env_spec"] = _spec_json(spec)
-    if output_path is not None:
-        write_json(output_path, {k: v for k, v in results.items() if k not in NOT_IN_JSON})
-    return results
+    return runner
 
 
 def _as_policy(agent, options, seed):

@@ -138,13 +138,13 @@ class DataStatistics:
 
     def normalize_states(self, states):
         """(states - mean) / std: float32 numpy for arrays, a tensor for backend tensors."""
-        return _float32((_numeric(states) - self.observation_mean) / self.observation_std)
+        return _standardised(states, self.observation_mean, self.observation_std)
 
     def normalize_goals(self, goals):
         """(goals - mean) / std, as `normalize_states`."""
         if self.goal_mean is None:
             raise ValueError("these statistics have no goals: the data they come from was not goal-conditioned.")
-        return _float32((_numeric(goals) - self.goal_mean) / self.goal_std)
+        return _standardised(goals, self.goal_mean, self.goal_std)
 
     def scale_returns(self, returns):
         """Raw returns (reward units) to the model's: times `reward_scale / return_scale`."""
@@ -158,6 +158,16 @@ class DataStatistics:
 def _numeric(values):
     """Numbers, lists and arrays as float32 numpy; backend tensors as they are (their arithmetic is the same)."""
     return np.asarray(values, np.float32) if isinstance(values, (np.ndarray, list, tuple, float, int)) else values
+
+
+def _standardised(values, mean, std):
+    """(values - mean) / std: numpy in float64 arithmetic, backend tensors in theirs (never through numpy)."""
+    values = _numeric(values)
+    if isinstance(values, np.ndarray):
+        return _float32((values - mean) / std)
+    from keras import ops
+
+    return (values - ops.cast(mean, values.dtype)) / ops.cast(std, values.dtype)
 
 
 def _float32(values):

@@ -3,9 +3,14 @@
 - TensorFlow: `tf.function(jit_compile=True)` (XLA).
 - JAX: `jax.jit` of a stateless function of the model's variables; the
   sampling seed's new state is written back after each call.
-- PyTorch: eager under `torch.no_grad()`, one intra-op thread on CPU.
+- PyTorch: `torch.jit.trace` of a stateless function of the model's
+  variables, one trace per input shape (greedy generation only: a trace
+  would fix the random draws of sampling, which runs eagerly), under
+  `torch.no_grad()` with one intra-op thread on CPU. `torch.compile` breaks
+  its graph at every Keras layer call and was slower than eager here.
 """
 
+import warnings
 import weakref
 
 import keras
@@ -21,8 +26,11 @@ from keras_mage.models.acting import (
 _ACT_FUNCTIONS = weakref.WeakKeyDictionary()
 
 
-def compile_function(model, function):
-    """Wraps `function(*tensors)` that reads `model`'s variables into a compiled callable."""
+def compile_function(model, function, deterministic=True):
+    """Wraps `function(*tensors)` that reads `model`'s variables into a compiled callable.
+
+    `deterministic=False` says `function` draws random numbers (torch then runs it eagerly).
+    """
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
@@ -31,23 +39,7 @@ def compile_function(model, function):
     if backend == "jax":
         return _jax_compile(model, function)
     if backend == "torch":
-        import torch
-
-        def no_grad(*args):
-            # Acting is a chain of small ops: on CPU, intra-op threads only add
-            # synchronisation (measured 794 ms vs 42 ms per tiny act on 2 busy cores).
-            threads = torch.get_num_threads()
-            on_cpu = not torch.cuda.is_available()
-            if on_cpu:
-                torch.set_num_threads(1)
-            try:
-                with torch.no_grad():
-                    return function(*args)
-            finally:
-                if on_cpu:
-                    torch.set_num_threads(threads)
-
-        return no_grad
+        return _torch_compile(model, function, deterministic)
     return function
 
 
@@ -74,6 +66,45 @@ def _jax_compile(model, function):
     return call
 
 
+def _torch_compile(model, function, deterministic):
+    import torch
+
+    variables = model.variables
+    traces = {}
+
+    def stateless(values, *args):
+        with keras.StatelessScope(state_mapping=list(zip(variables, values))):
+            return function(*args)
+
+    def traced(*args):
+        args = tuple(keras.ops.convert_to_tensor(arg) for arg in args)
+        key = tuple((tuple(arg.shape), arg.dtype) for arg in args)
+        values = [v.value for v in variables]
+        if key not in traces:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # TracerWarnings about Python values that are constant here
+                traces[key] = torch.jit.trace(stateless, (values, *args), check_trace=False)
+        return traces[key](values, *args)
+
+    run = traced if deterministic else function
+
+    def no_grad(*args):
+        # Acting is a chain of small ops: on CPU, intra-op threads only add
+        # synchronisation (measured 794 ms vs 42 ms per tiny act on 2 busy cores).
+        threads = torch.get_num_threads()
+        on_cpu = not torch.cuda.is_available()
+        if on_cpu:
+            torch.set_num_threads(1)
+        try:
+            with torch.no_grad():
+                return run(*args)
+        finally:
+            if on_cpu:
+                torch.set_num_threads(threads)
+
+    return no_grad
+
+
 def predict_actions(model, observations, goals=None, target_returns=None, temperature=0.0, top_k=None, guidance_scale=1.0):
     """Raw actions (batch, chunk, da) as numpy; see `MAGE.predict_actions`."""
     if not model.built:
@@ -88,7 +119,8 @@ def predict_actions(model, observations, goals=None, target_returns=None, temper
         target_returns = np.full((batch, 1), statistics_of(model).return_quantile, "float32")
     goals = np.zeros((batch, 0), "float32") if goals is None else goals
     act = _cached(model, ("actions", temperature, top_k, guidance_scale),
-                  lambda: make_raw_action_function(model, temperature, top_k, guidance_scale))
+                  lambda: make_raw_action_function(model, temperature, top_k, guidance_scale),
+                  deterministic=temperature == 0)
     actions = act(observations, goals, np.ascontiguousarray(target_returns))
     return keras.ops.convert_to_numpy(actions)
 
@@ -100,12 +132,12 @@ def predict_returns(model, observations, goals=None):
     return keras.ops.convert_to_numpy(estimate(states, goals))[:, 0].astype("float32")
 
 
-def _cached(model, options, make_function):
+def _cached(model, options, make_function, deterministic=True):
     """`model`'s compiled `make_function()` for `options` and its current data statistics."""
     key = (options, _statistics_key(model.data_statistics))
     functions = _ACT_FUNCTIONS.setdefault(model, {})
     if key not in functions:
-        functions[key] = compile_function(model, make_function())
+        functions[key] = compile_function(model, make_function(), deterministic)
     return functions[key]
 
 
