@@ -1,8 +1,9 @@
-"""Command line: ``python -m keras_mage.datagen {pointmaze,antmaze} ...``.
+"""Command line: ``python -m keras_mage.datagen {pointmaze,antmaze,ogbench} ...``.
 
 Example:
     python -m keras_mage.datagen pointmaze --maze umaze --steps 1000000 --seed 123
     python -m keras_mage.datagen antmaze --variant medium-play --ant-policy PATH --workers 2
+    python -m keras_mage.datagen ogbench --dataset pointmaze-giant-stitch-v0 --seed 0
 """
 
 import argparse
@@ -10,6 +11,7 @@ import logging
 import time
 
 from keras_mage.datagen.catalogue import ANTMAZE_VARIANTS, POINTMAZE_MAZES, check_count, check_minari_id
+from keras_mage.datagen.ogbench_pointmaze import DATASETS as OGBENCH_DATASETS
 from keras_mage.utils.quiet import quiet_start
 
 
@@ -39,7 +41,8 @@ def _whole(text):
 
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m keras_mage.datagen",
-                                     description="Regenerate maze datasets as local Minari datasets.")
+                                     description="Regenerate maze datasets as local Minari datasets "
+                                                 "(OGBench's as .npz files in its layout).")
     sub = parser.add_subparsers(dest="command", required=True)
     point = sub.add_parser("pointmaze", help="Minari's PointMaze procedure (no weights needed).")
     point.add_argument("--maze", required=True, choices=POINTMAZE_MAZES)
@@ -49,6 +52,15 @@ def _parser():
                      help="path to d4rl_ant_hierarch_pol.pkl (default: $KERAS_MAGE_ANT_POLICY "
                           "or ../shared/data/ next to the repository)")
     ant.add_argument("--workers", type=_count("workers"), default=1)
+    ogbench = sub.add_parser("ogbench", help="OGBench's PointMaze datasets, by OGBench's procedure (no weights).")
+    ogbench.add_argument("--dataset", required=True, choices=sorted(OGBENCH_DATASETS))
+    ogbench.add_argument("--seed", type=_count("seed", minimum=0), default=0)
+    ogbench.add_argument("--episodes", type=_count("episodes"), default=None,
+                         help="training episodes (default OGBench's: 1000 navigate, 500 giant navigate, 5000 stitch)")
+    ogbench.add_argument("--max-episode-steps", type=_count("max_episode_steps", minimum=2), default=None,
+                         help="rows per episode (default OGBench's: 1001 navigate, 2001 giant navigate, 201 stitch)")
+    ogbench.add_argument("--dataset-dir", default=None,
+                         help="output folder (default $KERAS_MAGE_OGBENCH_DIR or ~/.keras_mage/ogbench)")
     for p in (point, ant):
         p.add_argument("--steps", type=_count("steps"), default=1_000_000)
         p.add_argument("--seed", type=_count("seed", minimum=0), default=123)
@@ -65,6 +77,13 @@ def main(argv=None):
     quiet_start(imports=("gymnasium_robotics",))  # no TensorFlow here: MuJoCo and TensorFlow share no process
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     start = time.time()
+    if args.command == "ogbench":
+        from keras_mage.datagen.ogbench_pointmaze import generate_ogbench_pointmaze
+
+        paths = generate_ogbench_pointmaze(args.dataset, seed=args.seed, episodes=args.episodes,
+                                           max_episode_steps=args.max_episode_steps, dataset_dir=args.dataset_dir)
+        print(f"wrote {', '.join(paths)} in {time.time() - start:.0f} s")
+        return
     common = dict(steps=args.steps, seed=args.seed, dataset_id=args.dataset_id,
                   ref_episodes=args.ref_episodes)
     try:

@@ -54,11 +54,6 @@ def read_state(directory):
     return found.state if found else {"epochs": 0, "seconds": 0.0, "history": {}}
 
 
-def completed_epochs(directory):
-    """Epochs already completed according to `directory`, 0 when it holds no checkpoint."""
-    return read_state(directory)["epochs"]
-
-
 def latest(directory):
     """The newest checkpoint in `directory` that reads back whole, or None when it holds none.
 
@@ -125,10 +120,15 @@ def run_settings(model, epochs, steps_per_epoch, batch_size):
 
 
 def prepend_history(history, state):
-    """Puts the checkpointed epochs' logs before a resumed `fit`'s own in its Keras `History`."""
+    """Puts the checkpointed epochs' logs before a resumed `fit`'s own in its Keras `History`.
+
+    `history.resumed_state` keeps the checkpoint's state (epochs, seconds) for
+    callers that report what the interrupted run had done.
+    """
     for name, values in state["history"].items():
         history.history[name] = list(values) + history.history.get(name, [])
     history.epoch = list(range(state["epochs"])) + history.epoch
+    history.resumed_state = state
     return history
 
 

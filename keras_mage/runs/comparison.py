@@ -174,11 +174,8 @@ def run_once(settings, run_dir, *, acting, num_envs=10, devices=None):
     if report is not None:
         print(f"{run_dir}: finished before, reusing its report.json", flush=True)
         return report
-    from keras_mage.models.checkpoint import completed_epochs
-
     kind = settings["kind"]
     checkpoint_dir = checkpoint_for(run_dir, settings) if kind == "mage" else None  # peers: one fit
-    resumed_after = completed_epochs(checkpoint_dir) if checkpoint_dir else 0
     model, history = training.train_agent(
         kind, settings["dataset_id"], preset=settings["preset"], train_steps=settings["train_steps"],
         seed=settings["seed"], devices=devices, dtype="mixed_bfloat16" if settings["mixed_precision"] else None,
@@ -193,7 +190,7 @@ def run_once(settings, run_dir, *, acting, num_envs=10, devices=None):
     else:
         report["keras_file"] = save_model(model, os.path.join(run_dir, "model.keras"))
     report["settings"] = settings
-    report["resumed_after_epochs"] = resumed_after  # train_seconds includes those epochs' time
+    report["resumed_after_epochs"] = history.history["resumed_after_epochs"]  # train_seconds includes their time
     write_json(os.path.join(run_dir, "report.json"), report)
     if checkpoint_dir:
         shutil.rmtree(checkpoint_dir)  # the agent directory holds the trained model

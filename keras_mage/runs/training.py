@@ -31,19 +31,19 @@ def train_agent(
     `checkpoint_dir` (MAGE: atomic checkpoints, resumes) and `options` (MAGE
     preset overrides, e.g. `{"gumbel_hard": True}`).
     Returns `(model, history)`; `history.history["train_seconds"]` holds the
-    time, that of the epochs an interrupted run checkpointed included.
+    time, that of the epochs an interrupted run checkpointed included, and
+    `history.history["resumed_after_epochs"]` how many epochs it had done.
     """
     import keras
 
     import keras_mage
-    from keras_mage.models.checkpoint import read_state
 
     if kind not in AGENT_KINDS:
         raise ValueError(f"unknown agent kind {kind!r}; use one of {AGENT_KINDS}.")
     keras.utils.set_random_seed(seed)
     epochs = max(1, min(epochs, train_steps))
     fit_options = {"checkpoint_dir": checkpoint_dir} if kind == "mage" and checkpoint_dir else {}
-    start = time.time() - (read_state(checkpoint_dir)["seconds"] if fit_options else 0.0)  # an interrupted run's
+    start = time.time()
     with keras_mage.distribution.data_parallel(devices):
         mage = _mage_to_train(preset, seed, options, dtype)
         model = mage if kind == "mage" else make_baseline(
@@ -52,7 +52,9 @@ def train_agent(
         history = model.fit(
             source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options
         )
-    history.history["train_seconds"] = time.time() - start
+    resumed = getattr(history, "resumed_state", None)  # what an interrupted run had done, from its checkpoint
+    history.history["train_seconds"] = time.time() - start + (resumed["seconds"] if resumed else 0.0)
+    history.history["resumed_after_epochs"] = resumed["epochs"] if resumed else 0
     history.history["train_steps"] = epochs * (train_steps // epochs)
     return model, history
 
