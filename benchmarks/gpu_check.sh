@@ -3,8 +3,9 @@
 # TensorFlow, Keras or simulators (e.g. a lent H100), in two steps:
 #   1. where pip reaches PyPI:   bash benchmarks/gpu_check.sh download   (wheels into .whl/, about 50 MB)
 #   2. on the GPU machine, with .whl/ carried along, one of:
-#      bash benchmarks/gpu_check.sh run       ms per training step (preset base, batch 256) and act
-#                                             latency, for JAX and PyTorch
+#      bash benchmarks/gpu_check.sh run       ms per training step (preset base, batch 256), its
+#                                             profile by part and act latency, for JAX and PyTorch;
+#                                             env steps/s of evaluation with 0, 4 and 16 workers
 #      bash benchmarks/gpu_check.sh compare   recipes/compare_bc.py for PRESET (default base) on each
 #                                             of MAZES (medium large) and SEEDS (0 1 2), one JAX process
 #                                             after another (six side by side stalled an H100), STEPS
@@ -65,8 +66,10 @@ case "$mode" in
     export PYTHONPATH="$PWD:/tmp/site"
     for backend in jax torch; do
       KERAS_BACKEND=$backend python3 benchmarks/train_step.py --preset "$PRESET" --batch-size "$BATCH" --steps 30
-      KERAS_BACKEND=$backend python3 benchmarks/act_latency.py --preset "$PRESET"
-    done ;;
+      KERAS_BACKEND=$backend python3 benchmarks/profile_step.py --preset "$PRESET" --batch-size "$BATCH"
+      KERAS_BACKEND=$backend python3 benchmarks/act_latency.py --preset "$PRESET" --batches 1 50
+    done
+    KERAS_BACKEND=jax python3 benchmarks/evaluation_speed.py --num-envs 50 --workers 0 4 16 ;;
   compare)
     install
     MAZES=${MAZES:-medium large} SEEDS=${SEEDS:-0 1 2} STEPS=${STEPS:-2400} EPISODES=${EPISODES:-50}

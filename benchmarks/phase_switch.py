@@ -22,7 +22,7 @@ import sys
 import keras
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "recipes"))
+sys.path.append(os.path.join(os.path.dirname(__file__), "..", "recipes"))  # recipes/ogbench.py: after `ogbench`
 import keras_mage  # noqa: E402
 from recipe_cli import parse_options  # noqa: E402
 

@@ -72,6 +72,9 @@ DEFAULTS = {
     # Data.
     "discount": 0.99,
     "reward_scale": 1.0,
+    # State features that form a goal drawn from the window's own future (hindsight relabelling, for data
+    # without goals or task rewards such as OGBench's; keras_mage.data.hindsight_goals); () uses the data's.
+    "hindsight_goals": (),
 }
 
 # How every preset trains since 2026-12-04 (docs/architecture.md, "Two phases"): VAR's way, the tokenizer

@@ -16,7 +16,8 @@ Example:
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))  # last on the path: recipes/ogbench.py must not shadow `ogbench`
+sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != HERE] + [HERE]
 import recipe_cli  # noqa: E402
 from keras_mage.runs import datasets, training  # noqa: E402
 

@@ -11,7 +11,8 @@ Example:
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))  # last on the path: recipes/ogbench.py must not shadow `ogbench`
+sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != HERE] + [HERE]
 import compare  # noqa: E402
 
 summarise, paired_difference, describe = compare.summarise, compare.paired_difference, compare.describe

@@ -17,6 +17,7 @@ from keras_mage.data.episodes import Episode, EpisodeDataset
 from keras_mage.data.py_dataset import WindowPyDataset
 from keras_mage.data.sources import load_episodes
 from keras_mage.data.statistics import DataStatistics
+from keras_mage.data.hindsight_goals import with_goal_statistics
 from keras_mage.data.windows import BatchOrder, WindowIndex
 
 BACKENDS = ("auto", "tf", "numpy")
@@ -38,6 +39,7 @@ def make_dataset(
     backend="auto",
     start_epoch=0,
     start_batch=0,
+    hindsight_goals=(),
 ):
     """Returns `(dataset, statistics)`: batches of windows and their `DataStatistics`.
 
@@ -60,6 +62,10 @@ def make_dataset(
         start_batch: with repeat=True, the number of batches already
             consumed from the endless stream. Both resume interrupted runs
             exactly, since orders depend only on (seed, epoch).
+        hindsight_goals: state features (e.g. (0, 1)) whose values at a
+            later step of the same trajectory become each window's goal, with
+            returns the discounted reward of reaching it
+            (`keras_mage.data.hindsight_goals`); () keeps the data's goals.
 
     Batches are dicts of float32: observations (B, H, ds), returns (B, H, 1),
     actions (B, H, da), mask (B, H), action_mask (B, H) and, for goal data,
@@ -75,7 +81,9 @@ def make_dataset(
     elif not isinstance(episodes, EpisodeDataset):
         episodes = load_episodes(episodes)
     statistics = _statistics(statistics, episodes, discount, reward_scale)
-    index = WindowIndex(episodes, horizon, statistics, window_stride)
+    if hindsight_goals:
+        statistics = with_goal_statistics(statistics, hindsight_goals)
+    index = WindowIndex(episodes, horizon, statistics, window_stride, hindsight_goals=hindsight_goals, seed=seed)
     order = BatchOrder(index.num_windows, batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder)
     if order.batches_per_epoch == 0:
         raise ValueError(

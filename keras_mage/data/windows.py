@@ -30,6 +30,8 @@ Example:
 
 import numpy as np
 
+from keras_mage.data.hindsight_goals import check_goal_dims, goal_steps, hindsight_returns
+
 
 def returns_to_go(rewards, discount):
     """R_t = r_t + discount * R_{t+1}, with R_T = 0 (no bootstrap at the end)."""
@@ -52,9 +54,13 @@ class WindowIndex:
             give the discount and reward scale of the returns.
         stride: env steps between a window's consecutive states / returns
             (1: every step); its actions stay consecutive.
+        hindsight_goals: state features that form a goal drawn from the
+            window's own future (`keras_mage.data.hindsight_goals`), replacing
+            the data's goals and returns; () keeps them.
+        seed: the hindsight goals' draws.
     """
 
-    def __init__(self, episodes, horizon, statistics, stride=1):
+    def __init__(self, episodes, horizon, statistics, stride=1, hindsight_goals=(), seed=0):
         self.horizon = int(horizon)
         lengths = np.array([len(episode) for episode in episodes], np.int64)
         self.num_windows = int(lengths.sum())
@@ -72,6 +78,11 @@ class WindowIndex:
         self._goals = None
         if episodes[0].goals is not None:
             self._goals = statistics.normalize_goals(np.concatenate([e.goals[:-1] for e in episodes]))
+        self._goal_dims = list(hindsight_goals)
+        if self._goal_dims:
+            check_goal_dims(self._goal_dims, self._states.shape[1])
+            self._discount = statistics.discount
+            self._goal_uniforms = np.random.default_rng([int(seed), 1]).random(self.num_windows)
 
     @property
     def shapes(self):
@@ -83,7 +94,9 @@ class WindowIndex:
             "mask": (self.horizon,),
             "action_mask": (self.horizon,),
         }
-        if self._goals is not None:
+        if self._goal_dims:
+            shapes["goals"] = (len(self._goal_dims),)
+        elif self._goals is not None:
             shapes["goals"] = (self._goals.shape[1],)
         return shapes
 
@@ -103,9 +116,19 @@ class WindowIndex:
             "mask": real.astype(np.float32),
             "action_mask": action_real.astype(np.float32),
         }
-        if self._goals is not None:
+        if self._goal_dims:
+            self._relabel(batch, starts, ends[:, 0], steps, real)
+        elif self._goals is not None:
             batch["goals"] = np.take(self._goals, starts, axis=0)
         return batch
+
+    def _relabel(self, batch, starts, ends, steps, real):
+        """Hindsight goals and their returns in place of the data's."""
+        goals = goal_steps(starts, ends, self._goal_uniforms[starts])
+        goal_rows = goals + self._episode[starts]
+        batch["goals"] = np.take(self._states, goal_rows, axis=0)[:, self._goal_dims]
+        returns = np.where(real, hindsight_returns(steps, goals, self._discount), 0.0)
+        batch["returns"] = returns.astype(np.float32)[..., None]
 
     def _steps(self, starts, ends, offsets):
         """Flat steps at `offsets` from `starts`, which of them are real, and their rows (padding -> the zero row)."""

@@ -408,6 +408,7 @@ class MAGE(keras.Model):
             repeat=steps_per_epoch is not None,
             start_epoch=initial_epoch,
             steps_per_epoch=steps_per_epoch,
+            hindsight_goals=tuple(self.hindsight_goals),
         )
         if statistics is not None:
             self.data_statistics = statistics

@@ -42,18 +42,37 @@ def maze_of(env=None, env_spec=None):
 
 
 def draw_maze(axes, maze):
-    """Draws the wall cells of `maze` (maze_map value 1) as grey squares."""
+    """Draws the wall cells of a Gymnasium-Robotics `maze` (maze_map value 1) as grey squares."""
+    draw_walls(axes, maze.maze_map, lambda row, col: maze.cell_rowcol_to_xy(np.array([row, col])),
+               maze.maze_size_scaling)
+
+
+def draw_walls(axes, maze_map, centre, size):
+    """Grey squares of side `size` on the wall cells (value 1) of `maze_map`; `centre(row, col)` gives (x, y)."""
     from matplotlib.patches import Rectangle
 
-    size = maze.maze_size_scaling
-    for row, cells in enumerate(maze.maze_map):
+    corners = []
+    for row, cells in enumerate(maze_map):
         for col, cell in enumerate(cells):
             if cell == 1:
-                x, y = maze.cell_rowcol_to_xy(np.array([row, col]))
+                x, y = centre(row, col)
                 axes.add_patch(Rectangle((x - size / 2, y - size / 2), size, size, color="0.35"))
-    axes.set_xlim(-maze.x_map_center, maze.x_map_center)
-    axes.set_ylim(-maze.y_map_center, maze.y_map_center)
+                corners += [(x - size / 2, y - size / 2), (x + size / 2, y + size / 2)]
+    if corners:
+        (left, bottom), (right, top) = np.min(corners, axis=0), np.max(corners, axis=0)
+        axes.set_xlim(left, right)
+        axes.set_ylim(bottom, top)
     axes.set_aspect("equal")
+
+
+def draw_paths(axes, trajectories):
+    """Each episode's xy path (green: reached the goal, red: did not), its start and its goal."""
+    for trajectory in trajectories:
+        xy, colour = trajectory["xy"], "tab:green" if trajectory["success"] else "tab:red"
+        axes.plot(xy[:, 0], xy[:, 1], color=colour, alpha=0.6, linewidth=1)
+        axes.plot(*xy[0], "o", color="tab:blue", markersize=4)
+        if trajectory["goal"] is not None:
+            axes.plot(*trajectory["goal"], "*", color="gold", markeredgecolor="black", markersize=14)
 
 
 def plot_trajectories(results, path, env=None, title=None, max_episodes=50):
@@ -68,12 +87,7 @@ def plot_trajectories(results, path, env=None, title=None, max_episodes=50):
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(6, 6))
     draw_maze(axes, maze_of(env, results.get("env_spec")))
-    for trajectory in trajectories:
-        xy, colour = trajectory["xy"], "tab:green" if trajectory["success"] else "tab:red"
-        axes.plot(xy[:, 0], xy[:, 1], color=colour, alpha=0.6, linewidth=1)
-        axes.plot(*xy[0], "o", color="tab:blue", markersize=4)
-        if trajectory["goal"] is not None:
-            axes.plot(*trajectory["goal"], "*", color="gold", markeredgecolor="black", markersize=14)
+    draw_paths(axes, trajectories)
     reached = sum(t["success"] for t in trajectories)
     axes.set_title(title or f"{results.get('dataset_id') or 'evaluation'}: {reached}/{len(trajectories)} reached")
     _save(figure, path)
@@ -133,7 +147,8 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate")
         for x, (kind, runs) in enumerate(runs_by_kind.items()):
             summary = runs["summary"][score]
             panel.bar(x, summary["mean"], yerr=summary["stderr"], width=0.6, alpha=0.35, capsize=6, color=f"C{x}")
-            labels.append(f"{kind}\n{summary['mean']:.3f}")
+            count = sum(report[score] is not None for report in runs["per_seed"])
+            labels.append(f"{kind}\n{summary['mean']:.3f}\n{count} seed{'s' * (count != 1)}")
             for report in runs["per_seed"]:
                 if report[score] is not None:
                     seeds.setdefault(report["seed"], []).append((x, report[score]))
@@ -142,7 +157,7 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate")
             if len(points) > 1:
                 panel.plot(*zip(*points), color="0.5", linewidth=0.8, zorder=0)
         panel.set_xticks(range(len(labels)), labels)
-        panel.set_title(f"{maze} ({len(seeds)} seeds)")
+        panel.set_title(maze)
         panel.grid(axis="y", alpha=0.3)
     axes[0][0].set_ylabel(score.replace("_", " "))
     _save(figure, path)

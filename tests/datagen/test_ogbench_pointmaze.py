@@ -35,6 +35,16 @@ def test_files_have_ogbench_layout_and_our_label(stitch_files):
     assert [len(e) for e in train_set] == [39] * 10 and len(validation_set) == 1
 
 
+def test_ogbench_reads_them_with_its_own_loader(stitch_files):
+    from ogbench.utils import load_dataset
+
+    _, (train, validation) = stitch_files
+    dataset = load_dataset(train)
+    assert dataset["observations"].shape == (390, 2) and dataset["next_observations"].shape == (390, 2)
+    assert dataset["terminals"].sum() == 10  # one per trajectory
+    assert load_dataset(validation)["observations"].shape == (39, 2)
+
+
 def test_the_point_follows_the_oracle_to_its_goal(stitch_files):
     _, (train, _) = stitch_files
     episodes = load_episodes(str(train))

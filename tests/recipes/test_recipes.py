@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 RECIPES = os.path.join(os.path.dirname(__file__), "..", "..", "recipes")
-sys.path.insert(0, RECIPES)
+sys.path.append(RECIPES)  # after site-packages: recipes/ogbench.py must not shadow `ogbench`
 import recipe_cli  # noqa: E402
 
 
@@ -329,3 +329,27 @@ def test_help_states_each_default_once(name, capsys):
     max_episode_steps = text.split("--max-episode-steps")[-1].split("--devices")[0]  # its help, not the usage line
     assert max_episode_steps.startswith(" MAX_EPISODE_STEPS shorter evaluation time limit")
     assert "(default: None)" not in max_episode_steps
+
+
+@pytest.mark.slow
+def test_ogbench_end_to_end(tmp_path, monkeypatch):
+    import keras_mage
+    from keras_mage.datagen.ogbench_pointmaze import generate_ogbench_pointmaze
+
+    monkeypatch.setenv("KERAS_MAGE_OGBENCH_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OGBENCH_DATASET_DIR", str(tmp_path / "nowhere"))
+    name = "pointmaze-medium-stitch-v0"
+    generate_ogbench_pointmaze(name, seed=0, episodes=4, max_episode_steps=30, progress=False)
+    output = tmp_path / "out"
+    reports = recipe("ogbench")["main"]([
+        "--dataset", name, "--train-steps", "6", "--eval-episodes", "1", "--num-envs", "1",
+        "--max-episode-steps", "10", "--output-dir", str(output), "--set", "tokenizer_warmup_steps=3",
+    ])
+    report = json.loads((output / name / "report.json").read_text())
+    assert report["dataset_id"] == f"keras_mage/ogbench/{name}" and sorted(report["tasks"]) == ["1", "2", "3", "4", "5"]
+    assert 0.0 <= report["success_rate"] <= 1.0 and reports[name]["success_rate"] == report["success_rate"]
+    assert (output / name / "tasks.png").exists()
+    agent = keras_mage.MAGE.from_preset(str(output / name / "agent"))
+    assert tuple(agent.hindsight_goals) == (0, 1) and agent.goal_dim == 2 and agent.state_dim == 2
+    with pytest.raises(SystemExit, match="download_datasets"):  # OGBench's own files are not here
+        recipe("ogbench")["main"](["--dataset", name, "--data", "ogbench", "--output-dir", str(output)])
