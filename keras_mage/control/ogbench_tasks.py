@@ -12,6 +12,8 @@ Example:
 
 >>> results = evaluate_tasks(model, "keras_mage/ogbench/pointmaze-medium-navigate-v0", episodes=20)  # doctest: +SKIP
 >>> results["success_rate"], [task["success_rate"] for task in results["tasks"]]  # doctest: +SKIP
+
+`keras_mage.runs.ogbench_runs.plot_tasks` draws the results over the maze.
 """
 
 import functools
@@ -136,22 +138,3 @@ def evaluate_tasks(agent, dataset_name, episodes=20, tasks=TASKS, seed=0, **opti
     success, stderr = mean_stderr([results["success_rate"] for results in per_task])
     return {"env_id": env_id, "success_rate": success, "success_rate_stderr": stderr, "tasks": per_task}
 
-
-def plot_tasks(results, path, max_episodes=20):
-    """One panel per task: the maze's walls and each episode's path (what `evaluate_tasks` returned); returns `path`."""
-    import ogbench.locomaze  # noqa: F401
-
-    from keras_mage.runs.plotting import _pyplot, _save, draw_paths, draw_walls
-
-    maze = gym.make(results["env_id"]).unwrapped
-    tasks = results["tasks"]
-    plt = _pyplot()
-    figure, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 4.4), squeeze=False)
-    for panel, task in zip(axes[0], tasks):
-        draw_walls(panel, maze.maze_map, lambda row, col: maze.ij_to_xy((row, col)), maze._maze_unit)
-        draw_paths(panel, task["trajectories"][:max_episodes])
-        panel.set_title(f"task {task['task_id']}: success {task['success_rate']:.2f}")
-    figure.suptitle(f"{results['env_id']}: success {results['success_rate']:.2f} over {len(tasks)} tasks")
-    maze.close()
-    _save(figure, path)
-    return path

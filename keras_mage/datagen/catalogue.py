@@ -17,6 +17,7 @@ ValueError: steps must be a whole number of at least 1, got 0.
 """
 
 import numbers
+import os
 import re
 
 FULL_DATASET_STEPS = 1_000_000  # Minari's published size: the id without a size
@@ -37,6 +38,7 @@ ANTMAZE_ENVS = {
     "large-diverse": "AntMaze_Large_Diverse_GR-v5",
 }
 ANTMAZE_VARIANTS = tuple(ANTMAZE_ENVS)
+OGBENCH_REGENERATED_PREFIX = "keras_mage/ogbench/"  # the id of an OGBench dataset keras_mage regenerated
 ANTMAZE_MAX_EPISODE_STEPS = {"umaze": 700, "medium": 1000, "large": 1000}  # per maze size
 ANTMAZE_EVAL_CELLS = {"umaze": ((3, 1), (1, 1)), "medium": ((1, 1), (6, 6)), "large": ((1, 1), (7, 9))}  # start, goal
 
@@ -99,3 +101,9 @@ def _short_count(steps):
         if steps % divisor == 0:
             return f"{steps // divisor}{unit}"
     return str(steps)
+
+
+def ogbench_regenerated_dir(dataset_dir=None):
+    """Where regenerated OGBench files live: `dataset_dir`, `$KERAS_MAGE_OGBENCH_DIR` or `~/.keras_mage/ogbench`."""
+    default = os.path.join("~", ".keras_mage", "ogbench")
+    return os.path.expanduser(dataset_dir or os.environ.get("KERAS_MAGE_OGBENCH_DIR") or default)

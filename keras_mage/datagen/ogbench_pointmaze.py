@@ -29,7 +29,8 @@ import os
 
 import numpy as np
 
-from keras_mage.data.sources.ogbench_source import REGENERATED_PREFIX, regenerated_dir
+from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX as REGENERATED_PREFIX
+from keras_mage.datagen.catalogue import ogbench_regenerated_dir
 from keras_mage.progress import progress_bar
 from keras_mage.utils.files import atomic_path
 from keras_mage.version import __version__
@@ -54,7 +55,7 @@ def generate_ogbench_pointmaze(name, seed=0, episodes=None, max_episode_steps=No
         episodes, max_episode_steps: OGBench's (see `DATASETS`) unless given
             (smaller ones for quick checks); validation holds episodes // 10.
         noise: the action noise's standard deviation.
-        dataset_dir: the output folder (default `regenerated_dir()`).
+        dataset_dir: the output folder (default `catalogue.ogbench_regenerated_dir()`).
     """
     import gymnasium
     import ogbench.locomaze  # noqa: F401  registers the pointmaze-*-v0 envs
@@ -84,7 +85,7 @@ def generate_ogbench_pointmaze(name, seed=0, episodes=None, max_episode_steps=No
     finally:
         np.random.set_state(global_state)
         env.close()
-    directory = regenerated_dir(dataset_dir)
+    directory = ogbench_regenerated_dir(dataset_dir)
     os.makedirs(directory, exist_ok=True)
     provenance = {
         "generator": "keras_mage.datagen.ogbench_pointmaze", "keras_mage_version": __version__, "dataset": name,

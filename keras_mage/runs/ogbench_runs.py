@@ -34,7 +34,7 @@ def dataset_for(name, data="regenerated", seed=0):
 def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, num_envs=10,
                              max_episode_steps=None):
     """Trains MAGE on `dataset_id`, evaluates it on the maze's five tasks, saves it; returns the report."""
-    from keras_mage.control.ogbench_tasks import evaluate_tasks, plot_tasks
+    from keras_mage.control.ogbench_tasks import evaluate_tasks
     from keras_mage.runs.plotting import plot_learning_curve
     from keras_mage.runs.training import train_agent
 
@@ -66,3 +66,24 @@ def print_table(reports):
         tasks = "  ".join(f"task {task} {success:.2f}" for task, success in report["tasks"].items())
         print(f"{report['dataset_id']}: success {report['success_rate']:.2f} +- {report['success_rate_stderr']:.2f} "
               f"({tasks}); trained {report['train_seconds']:.0f} s", flush=True)
+
+
+def plot_tasks(results, path, max_episodes=20):
+    """One panel per task: the maze's walls and each episode's path (what `evaluate_tasks` returned); returns `path`."""
+    import gymnasium as gym
+    import ogbench.locomaze  # noqa: F401
+
+    from keras_mage.runs.plotting import _pyplot, _save, draw_paths, draw_walls
+
+    maze = gym.make(results["env_id"]).unwrapped
+    tasks = results["tasks"]
+    plt = _pyplot()
+    figure, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 4.4), squeeze=False)
+    for panel, task in zip(axes[0], tasks):
+        draw_walls(panel, maze.maze_map, lambda row, col: maze.ij_to_xy((row, col)), maze._maze_unit)
+        draw_paths(panel, task["trajectories"][:max_episodes])
+        panel.set_title(f"task {task['task_id']}: success {task['success_rate']:.2f}")
+    figure.suptitle(f"{results['env_id']}: success {results['success_rate']:.2f} over {len(tasks)} tasks")
+    maze.close()
+    _save(figure, path)
+    return path

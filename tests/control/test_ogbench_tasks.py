@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from keras_mage.control.ogbench_tasks import OraclePolicy, env_id_of, evaluate_tasks, make_task_env, plot_tasks
+from keras_mage.control.ogbench_tasks import OraclePolicy, env_id_of, evaluate_tasks, make_task_env
+from keras_mage.runs.ogbench_runs import plot_tasks
 
 
 class TowardsTheGoal:

@@ -27,10 +27,11 @@ import re
 import numpy as np
 
 from keras_mage.data.episodes import Episode, EpisodeDataset
+from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX, ogbench_regenerated_dir
 from keras_mage.data.sources.damaged import reading
 
 DEFAULT_DATASET_DIR = os.path.join("~", ".ogbench", "data")
-REGENERATED_PREFIX = "keras_mage/ogbench/"  # files `keras_mage.datagen` made with OGBench's procedure
+REGENERATED_PREFIX = OGBENCH_REGENERATED_PREFIX  # files `keras_mage.datagen` made with OGBench's procedure
 SPLITS = ("train", "val")
 REQUIRED = ("observations", "actions", "terminals")
 # OGBench dataset names: <env>[-<size>]-<dataset type>[-<variant>]-v<version>, e.g. pointmaze-giant-stitch-v0,
@@ -48,22 +49,16 @@ def is_ogbench_name(name):
     return bool(NAME.match(str(name).removeprefix(REGENERATED_PREFIX)))
 
 
-def regenerated_dir(dataset_dir=None):
-    """Where regenerated OGBench files live: `dataset_dir`, `$KERAS_MAGE_OGBENCH_DIR` or `~/.keras_mage/ogbench`."""
-    default = os.path.join("~", ".keras_mage", "ogbench")
-    return os.path.expanduser(dataset_dir or os.environ.get("KERAS_MAGE_OGBENCH_DIR") or default)
-
-
 def dataset_path(name, split="train", dataset_dir=None):
     """The file holding `split` of dataset `name` (`<dir>/<name>.npz` or `<dir>/<name>-val.npz`).
 
     OGBench's own files are looked for in `dataset_dir`, `$OGBENCH_DATASET_DIR`
-    or `~/.ogbench/data`; "keras_mage/ogbench/<name>" in `regenerated_dir`.
+    or `~/.ogbench/data`; "keras_mage/ogbench/<name>" in `ogbench_regenerated_dir`.
     """
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; OGBench datasets have {SPLITS}.")
     if name.startswith(REGENERATED_PREFIX):
-        directory, name = regenerated_dir(dataset_dir), name[len(REGENERATED_PREFIX):]
+        directory, name = ogbench_regenerated_dir(dataset_dir), name[len(REGENERATED_PREFIX):]
     else:
         directory = os.path.expanduser(dataset_dir or os.environ.get("OGBENCH_DATASET_DIR") or DEFAULT_DATASET_DIR)
     return os.path.join(directory, name + ("-val" if split == "val" else "") + ".npz")
