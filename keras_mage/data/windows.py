@@ -30,8 +30,6 @@ Example:
 
 import numpy as np
 
-from keras_mage.data.hindsight_goals import check_goal_dims, goal_steps, hindsight_returns
-
 
 def returns_to_go(rewards, discount):
     """R_t = r_t + discount * R_{t+1}, with R_T = 0 (no bootstrap at the end)."""
@@ -80,6 +78,8 @@ class WindowIndex:
             self._goals = statistics.normalize_goals(np.concatenate([e.goals[:-1] for e in episodes]))
         self._goal_dims = list(hindsight_goals)
         if self._goal_dims:
+            from keras_mage.data.hindsight_goals import check_goal_dims  # here: this module imports numpy alone
+
             check_goal_dims(self._goal_dims, self._states.shape[1])
             self._discount = statistics.discount
             self._goal_uniforms = np.random.default_rng([int(seed), 1]).random(self.num_windows)
@@ -124,6 +124,8 @@ class WindowIndex:
 
     def _relabel(self, batch, starts, ends, steps, real):
         """Hindsight goals and their returns in place of the data's."""
+        from keras_mage.data.hindsight_goals import goal_steps, hindsight_returns
+
         goals = goal_steps(starts, ends, self._goal_uniforms[starts])
         goal_rows = goals + self._episode[starts]
         batch["goals"] = np.take(self._states, goal_rows, axis=0)[:, self._goal_dims]
