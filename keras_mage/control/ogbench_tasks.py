@@ -22,18 +22,10 @@ import gymnasium as gym
 import numpy as np
 
 from keras_mage.control.evaluation import evaluate, mean_stderr
-from keras_mage.data.sources.ogbench_source import REGENERATED_PREFIX
+from keras_mage.datagen.catalogue import ogbench_env_id
 
 TASKS = (1, 2, 3, 4, 5)
 POSITION_DIMS = 2  # x, y lead every locomaze observation
-
-
-def env_id_of(dataset_name):
-    """OGBench's env for a dataset: its name without the dataset type ("pointmaze-medium-navigate-v0" -> "pointmaze-medium-v0")."""
-    parts = dataset_name.removeprefix(REGENERATED_PREFIX).split("-")
-    if len(parts) < 4:
-        raise ValueError(f"{dataset_name!r} is not an OGBench dataset name such as pointmaze-medium-navigate-v0.")
-    return "-".join(parts[:2] + parts[3:])
 
 
 class OGBenchTask(gym.Wrapper):
@@ -126,7 +118,7 @@ def evaluate_tasks(agent, dataset_name, episodes=20, tasks=TASKS, seed=0, **opti
     policy_options, max_episode_steps, progress). Returns `{"success_rate",
     "success_rate_stderr" (over tasks), "tasks": [results per task], "env_id"}`.
     """
-    env_id = env_id_of(dataset_name)
+    env_id = ogbench_env_id(dataset_name)
     model = getattr(agent, "model", agent)
     goal_dims = list(getattr(model, "hindsight_goals", ()) or range(POSITION_DIMS))
     per_task = []

@@ -107,3 +107,15 @@ def ogbench_regenerated_dir(dataset_dir=None):
     """Where regenerated OGBench files live: `dataset_dir`, `$KERAS_MAGE_OGBENCH_DIR` or `~/.keras_mage/ogbench`."""
     default = os.path.join("~", ".keras_mage", "ogbench")
     return os.path.expanduser(dataset_dir or os.environ.get("KERAS_MAGE_OGBENCH_DIR") or default)
+
+
+def ogbench_env_id(dataset_name):
+    """OGBench's env for a dataset (regenerated or not): its name without the dataset type.
+
+    >>> ogbench_env_id("keras_mage/ogbench/pointmaze-medium-navigate-v0")
+    'pointmaze-medium-v0'
+    """
+    parts = dataset_name.removeprefix(OGBENCH_REGENERATED_PREFIX).split("-")
+    if len(parts) < 4:
+        raise ValueError(f"{dataset_name!r} is not an OGBench dataset name such as pointmaze-medium-navigate-v0.")
+    return "-".join(parts[:2] + parts[3:])

@@ -30,7 +30,7 @@ import os
 import numpy as np
 
 from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX as REGENERATED_PREFIX
-from keras_mage.datagen.catalogue import ogbench_regenerated_dir
+from keras_mage.datagen.catalogue import ogbench_env_id, ogbench_regenerated_dir
 from keras_mage.progress import progress_bar
 from keras_mage.utils.files import atomic_path
 from keras_mage.version import __version__
@@ -68,7 +68,7 @@ def generate_ogbench_pointmaze(name, seed=0, episodes=None, max_episode_steps=No
     if episodes < 1 or max_episode_steps < 2:
         raise ValueError(f"episodes must be >= 1 and max_episode_steps >= 2, got {episodes} and {max_episode_steps}.")
     dataset_type = name.split("-")[2]
-    env_id = name.replace(f"-{dataset_type}", "")
+    env_id = ogbench_env_id(name)
     env = gymnasium.make(env_id, terminate_at_goal=False, max_episode_steps=max_episode_steps)
     rng = np.random.default_rng(seed)
     cells = MazeCells(env.unwrapped.maze_map)

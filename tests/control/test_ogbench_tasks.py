@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from keras_mage.control.ogbench_tasks import OraclePolicy, env_id_of, evaluate_tasks, make_task_env
+from keras_mage.control.ogbench_tasks import OraclePolicy, evaluate_tasks, make_task_env
+from keras_mage.datagen.catalogue import ogbench_env_id
 from keras_mage.runs.ogbench_runs import plot_tasks
 
 
@@ -21,10 +22,10 @@ class TowardsTheGoal:
 
 
 def test_env_of_a_dataset_name():
-    assert env_id_of("pointmaze-giant-stitch-v0") == "pointmaze-giant-v0"
-    assert env_id_of("keras_mage/ogbench/pointmaze-medium-navigate-v0") == "pointmaze-medium-v0"
+    assert ogbench_env_id("pointmaze-giant-stitch-v0") == "pointmaze-giant-v0"
+    assert ogbench_env_id("keras_mage/ogbench/pointmaze-medium-navigate-v0") == "pointmaze-medium-v0"
     with pytest.raises(ValueError, match="not an OGBench dataset name"):
-        env_id_of("pointmaze-v0")
+        ogbench_env_id("pointmaze-v0")
 
 
 def test_a_task_env_hands_out_the_goal_dict_keras_mage_reads():
