@@ -1,16 +1,23 @@
-"""Train goal-conditioned MAGE on OGBench's PointMaze and evaluate it on OGBench's five tasks per maze.
+"""Train goal-conditioned MAGE (and GCBC) on OGBench's PointMaze; evaluate on OGBench's five tasks per maze.
 
 By default the data is OGBench's PointMaze datasets regenerated locally by
-OGBench's own procedure (`python -m keras_mage.datagen ogbench`), made here
-when missing and reported as `keras_mage/ogbench/<name>`; `--data ogbench`
-reads OGBench's own files instead (`~/.ogbench/data`, where its server is
-reachable). Goals are relabelled in hindsight: a window's goal is the
-position its trajectory reaches later, its return the discounted reward of
-reaching it (docs/datasets.md, "Hindsight goals").
+OGBench's own procedure (`python -m keras_mage.datagen ogbench`, seed 0),
+made here when missing and reported as `keras_mage/ogbench/<name>`;
+`--data ogbench` reads OGBench's own files instead (`~/.ogbench/data`, where
+its server is reachable). Goals are relabelled in hindsight: a window's goal
+is the position its trajectory reaches later, its return the discounted
+reward of reaching it (docs/datasets.md, "Hindsight goals").
+
+Each (dataset, agent, seed) run goes to `<output-dir>/<dataset>/<agent>_seed<k>`
+and is reused when run again with the same settings (an interrupted MAGE run
+resumes). The summary, `summary.md` (success in %, mean +- standard error
+over seeds, beside the success OGBench's paper published for its six
+reference agents) and `ogbench.png`, covers every run in the output folder.
 
 Example:
 
     python recipes/ogbench.py --dataset pointmaze-medium-navigate-v0 --train-steps 2000
+    python recipes/ogbench.py --dataset pointmaze-large-navigate-v0 --agents mage bc --seeds 0 1 2
     python recipes/ogbench.py --dataset pointmaze-giant-stitch-v0 --data ogbench --preset base
 """
 
@@ -27,10 +34,15 @@ def main(argv=None):
     parser.add_argument("--dataset", nargs="+", default=["pointmaze-medium-navigate-v0"], help="OGBench names")
     parser.add_argument("--data", choices=("regenerated", "ogbench"), default="regenerated",
                         help="keras_mage's regeneration (made if missing) or OGBench's own files")
+    parser.add_argument("--agents", nargs="+", choices=("mage", "bc"), default=["mage"],
+                        help="mage, and/or bc: behaviour cloning on hindsight goals (GCBC, OGBench's network)")
     parser.add_argument("--preset", default="tiny", help="MAGE preset name")
     parser.add_argument("--train-steps", type=int, default=4000, help="gradient steps")
-    parser.add_argument("--eval-episodes", type=int, default=20, help="evaluation episodes per task")
-    parser.add_argument("--seed", type=int, default=0, help="training, data and evaluation seed")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="GCBC's batch (default: MAGE's preset's; OGBench trains GCBC on 1024)")
+    parser.add_argument("--eval-episodes", type=int, default=20,
+                        help="evaluation episodes per task (OGBench's protocol: 50)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="training and evaluation seeds")
     parser.add_argument("--goal-dims", type=int, nargs="+", default=[0, 1], help="state features a goal is made of")
     parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
     parser.add_argument("--max-episode-steps", type=int, default=None, help="shorter time limit, for quick checks")
@@ -38,27 +50,29 @@ def main(argv=None):
     parser.add_argument("--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
                         help="override a MAGE preset option (repeatable)")
     args = parser.parse_args(argv)
-    if min(args.train_steps, args.eval_episodes, args.num_envs) < 1:
-        parser.error("--train-steps, --eval-episodes and --num-envs must be >= 1.")
+    if min(args.train_steps, args.eval_episodes, args.num_envs, args.batch_size or 1) < 1:
+        parser.error("--train-steps, --eval-episodes, --num-envs and --batch-size must be >= 1.")
     try:
         options = {**recipe_cli.parse_options(args.options), "hindsight_goals": tuple(args.goal_dims)}
     except ValueError as error:
         parser.error(str(error))
     from keras_mage.runs import ogbench_runs
 
-    reports = {}
     for name in args.dataset:
         try:
-            dataset_id = ogbench_runs.dataset_for(name, args.data, seed=args.seed)
+            dataset_id = ogbench_runs.dataset_for(name, args.data)
         except (ValueError, FileNotFoundError) as error:
             raise SystemExit(f"error: {error}") from None
-        reports[name] = ogbench_runs.train_and_evaluate_tasks(
-            dataset_id, os.path.join(args.output_dir, name), preset=args.preset, train_steps=args.train_steps,
-            seed=args.seed, options=options, episodes=args.eval_episodes, num_envs=args.num_envs,
-            max_episode_steps=args.max_episode_steps,
-        )
-    ogbench_runs.print_table(reports)
-    return reports
+        for agent in args.agents:
+            for seed in args.seeds:
+                report = ogbench_runs.train_and_evaluate_tasks(
+                    dataset_id, os.path.join(args.output_dir, name, f"{agent}_seed{seed}"), agent=agent,
+                    preset=args.preset, train_steps=args.train_steps, seed=seed, options=options,
+                    episodes=args.eval_episodes, batch_size=args.batch_size if agent == "bc" else None,
+                    num_envs=args.num_envs, max_episode_steps=args.max_episode_steps,
+                )
+                print(ogbench_runs.describe(report), flush=True)
+    return ogbench_runs.write_summary(args.output_dir)
 
 
 if __name__ == "__main__":

@@ -45,16 +45,28 @@ class OfflineBaseline(keras.Model):
         learning_rate, batch_size, discount: training settings (the discount
             also shapes the stored return statistics).
         seed: initialisation and data-order seed.
+        hindsight_goals: state features that form each window's goal, drawn
+            from its own future (`keras_mage.data.hindsight_goals`; data
+            without goals such as OGBench's); () uses the data's goals.
+            Behaviour cloning with them is GCBC.
     """
 
     action_chunk = 1
     data_statistics = StatisticsAttribute()
     window_horizon = 1  # steps per training window
     reward_scale = 1.0  # the pipeline's return scale
+    supports_hindsight_goals = True  # False: the model's losses need the data's own rewards
 
     def __init__(self, hidden_units=(256, 256), activation="relu", learning_rate=1e-3, batch_size=256, discount=0.99,
-                 state_dim=None, action_dim=None, goal_dim=0, data_statistics=None, seed=None, **kwargs):
+                 state_dim=None, action_dim=None, goal_dim=0, data_statistics=None, seed=None, hindsight_goals=(),
+                 **kwargs):
         super().__init__(**kwargs)
+        self.hindsight_goals = tuple(int(dim) for dim in hindsight_goals)
+        if self.hindsight_goals and not self.supports_hindsight_goals:
+            raise ValueError(
+                f"{type(self).__name__} learns from the data's rewards and cannot train on hindsight goals yet; "
+                "use BehaviorCloning (GCBC) or MAGE with `hindsight_goals`."
+            )
         self.hidden_units = tuple(int(units) for units in hidden_units)
         self.activation = activation
         self.learning_rate = float(learning_rate)
@@ -102,6 +114,7 @@ class OfflineBaseline(keras.Model):
             repeat=steps_per_epoch is not None,
             start_epoch=kwargs.get("initial_epoch", 0),
             steps_per_epoch=steps_per_epoch,
+            hindsight_goals=self.hindsight_goals,
         )
         if statistics is not None:
             self.data_statistics = statistics
@@ -142,4 +155,5 @@ class OfflineBaseline(keras.Model):
             "goal_dim": self.goal_dim,
             "data_statistics": None if self.data_statistics is None else self.data_statistics.get_config(),
             "seed": self.seed,
+            "hindsight_goals": list(self.hindsight_goals),
         }

@@ -82,6 +82,7 @@ class DecisionTransformer(OfflineBaseline):
     """
 
     acts_on_history = True  # keras_mage.control.evaluate acts through HistoryPolicy
+    supports_hindsight_goals = False  # not validated with relabelled returns yet
 
     def __init__(self, context_length=PAPER_SETTINGS["context_length"], num_layers=PAPER_SETTINGS["num_layers"],
                  num_heads=PAPER_SETTINGS["num_heads"], embedding_dim=PAPER_SETTINGS["embedding_dim"],

@@ -90,6 +90,7 @@ class IQL(OfflineBaseline):
     """
 
     window_horizon = 2
+    supports_hindsight_goals = False  # its rewards come from the data's returns
 
     def __init__(self, learning_rate=3e-4, expectile=0.7, temperature=3.0, tau=0.005, reward_shift=0.0,
                  reward_scale=1.0, actor_dropout=0.0, **kwargs):

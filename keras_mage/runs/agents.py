@@ -23,6 +23,9 @@ PUBLISHED_BUDGETS = {
     # Chen et al. 2021 (Decision Transformer), gym: 100k gradient steps of batch 64.
     "dt": {"steps": 100_000, "batch_size": 64},
 }
+# OGBench's GCBC (impls/agents/gcbc.py): the network and rate BC takes with hindsight goals; OGBench trains it
+# 1M steps of batch 1024.
+GCBC_SETTINGS = {"hidden_units": (512, 512, 512), "activation": "gelu", "learning_rate": 3e-4}
 # How each agent's target return follows the rewards when it acts (None: the policy's default for the model).
 RETURN_UPDATES = {"dt": "decrement"}
 
@@ -32,14 +35,20 @@ def iql_preset_for(dataset_id):
     return "antmaze" if "antmaze" in str(dataset_id).lower() else "locomotion"
 
 
-def make_baseline(kind, dataset_id, *, batch_size, seed):
-    """A new, untrained peer of MAGE (`kind` in `PEERS`) for `dataset_id`."""
+def make_baseline(kind, dataset_id, *, batch_size, seed, hindsight_goals=()):
+    """A new, untrained peer of MAGE (`kind` in `PEERS`) for `dataset_id`.
+
+    `hindsight_goals` (state features, e.g. (0, 1)) relabels goals as MAGE's
+    option of that name does: BC with them is GCBC, with OGBench's GCBC
+    network (`GCBC_SETTINGS`).
+    """
     from keras_mage.baselines import IQL, BehaviorCloning, DecisionTransformer
 
+    common = {"batch_size": batch_size, "seed": seed, "hindsight_goals": tuple(hindsight_goals)}
     if kind == "dt":
-        return DecisionTransformer(batch_size=batch_size, seed=seed)
+        return DecisionTransformer(**common)
     if kind == "bc":
-        return BehaviorCloning(batch_size=batch_size, seed=seed)
+        return BehaviorCloning(**({**GCBC_SETTINGS, **common} if hindsight_goals else common))
     if kind == "iql":
-        return IQL.from_preset(iql_preset_for(dataset_id), batch_size=batch_size, seed=seed)
+        return IQL.from_preset(iql_preset_for(dataset_id), **common)
     raise ValueError(f"unknown agent kind {kind!r}; use one of {AGENT_KINDS}.")

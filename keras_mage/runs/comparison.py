@@ -145,7 +145,7 @@ def _check_same_settings(run_dir, what, stored, settings):
     differing = sorted(key for key in settings if stored.get(key) != settings[key])
     if differing:
         changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)
-        acting_only = what == "finished run" and set(differing) <= set(ACTING_SETTINGS)
+        acting_only = what == "finished run" and "eval_episodes" in settings and set(differing) <= set(ACTING_SETTINGS)
         raise SystemExit(
             f"{run_dir} holds a {what} with other settings ({changes}). "
             "Pass another --output-dir, or delete that run to train it again."

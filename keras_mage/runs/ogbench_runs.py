@@ -3,15 +3,34 @@
 Example:
 
 >>> dataset_id = dataset_for("pointmaze-medium-navigate-v0", "regenerated")  # doctest: +SKIP
->>> report = train_and_evaluate_tasks(dataset_id, "outputs/ogbench/medium", preset="tiny", train_steps=2000,
-...                                   seed=0, options={"hindsight_goals": (0, 1)}, episodes=20)  # doctest: +SKIP
+>>> report = train_and_evaluate_tasks(dataset_id, "outputs/ogbench/medium/mage_seed0", preset="tiny",
+...                                   train_steps=2000, seed=0, options={"hindsight_goals": (0, 1)},
+...                                   episodes=20)  # doctest: +SKIP
+>>> print(summary_table({"pointmaze-medium-navigate-v0": {"mage": [report]}}))  # doctest: +SKIP
 """
 
+import json
 import os
 import time
 
 from keras_mage.data.sources.ogbench_source import REGENERATED_PREFIX, dataset_path
-from keras_mage.utils.files import write_json
+from keras_mage.utils.files import atomic_path, save_model, write_json
+
+# Success rates (%, mean and standard deviation over 8 seeds, 1M training steps) of OGBench's reference agents:
+# Park et al., "OGBench: Benchmarking Offline Goal-Conditioned RL", ICLR 2025 (arXiv 2410.20092), as reprinted
+# from it in Zhou & Kao, "Flattening Hierarchies with Policy Bootstrapping" (2025), Tables 1 and 3.
+PUBLISHED_METHODS = ("GCBC", "GCIVL", "GCIQL", "QRL", "CRL", "HIQL")
+PUBLISHED_SUCCESS = {
+    name: dict(zip(PUBLISHED_METHODS, scores)) for name, scores in {
+        "pointmaze-medium-navigate-v0": ((9, 6), (63, 6), (53, 8), (82, 5), (29, 7), (79, 5)),
+        "pointmaze-large-navigate-v0": ((29, 6), (45, 5), (34, 3), (86, 9), (39, 7), (58, 5)),
+        "pointmaze-giant-navigate-v0": ((1, 2), (0, 0), (0, 0), (68, 7), (27, 10), (46, 9)),
+        "pointmaze-medium-stitch-v0": ((23, 18), (70, 14), (21, 9), (80, 12), (0, 1), (74, 6)),
+        "pointmaze-large-stitch-v0": ((7, 5), (12, 6), (31, 2), (84, 15), (0, 0), (13, 6)),
+        "pointmaze-giant-stitch-v0": ((0, 0), (0, 0), (0, 0), (50, 8), (0, 0), (0, 0)),
+    }.items()
+}
+AGENT_LABELS = {"mage": "MAGE", "bc": "GCBC"}  # the agents an OGBench run trains (BC with hindsight goals: GCBC)
 
 
 def dataset_for(name, data="regenerated", seed=0):
@@ -31,41 +50,141 @@ def dataset_for(name, data="regenerated", seed=0):
     return dataset_id
 
 
-def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, num_envs=10,
-                             max_episode_steps=None):
-    """Trains MAGE on `dataset_id`, evaluates it on the maze's five tasks, saves it; returns the report."""
+def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episodes, batch_size=None,
+                 max_episode_steps=None):
+    """What a finished run's report must match to be reused (JSON values, as stored)."""
+    from keras_mage.runs.training import model_config
+
+    settings = dict(
+        kind=agent, dataset_id=dataset_id, seed=seed, preset=preset if agent == "mage" else None,
+        train_steps=train_steps, options=options, batch_size=batch_size, episodes_per_task=episodes,
+        max_episode_steps=max_episode_steps, config=model_config(preset, options) if agent == "mage" else None,
+    )
+    return json.loads(json.dumps(settings, default=list))
+
+
+def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, agent="mage",
+                             batch_size=None, num_envs=10, max_episode_steps=None):
+    """Trains `agent` ("mage", or "bc": GCBC) on `dataset_id`, evaluates it on the maze's five tasks; the report.
+
+    `options` are MAGE's preset options; `hindsight_goals` among them relabels
+    every agent's goals. A run whose `report.json` is in `output_dir` with the
+    same settings is reused; an interrupted MAGE run resumes from its last epoch.
+    """
     from keras_mage.control.ogbench_tasks import evaluate_tasks
+    from keras_mage.runs.comparison import checkpoint_for, finished_report
     from keras_mage.runs.plotting import plot_learning_curve
     from keras_mage.runs.training import train_agent
 
-    print(f"Training {preset} on {dataset_id} for {train_steps} steps ...", flush=True)
-    model, history = train_agent("mage", dataset_id, preset=preset, train_steps=train_steps, seed=seed,
-                                 options=options, verbose=2)
+    settings = run_settings(agent, dataset_id, seed, preset=preset, train_steps=train_steps, options=options,
+                            episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps)
+    report = finished_report(output_dir, settings)
+    if report is not None:
+        return report
+    checkpoint = checkpoint_for(output_dir, settings) if agent == "mage" else None
+    print(f"Training {agent if agent != 'mage' else preset} on {dataset_id} for {train_steps} steps, seed {seed} ...",
+          flush=True)
+    model, history = train_agent(agent, dataset_id, preset=preset, train_steps=train_steps, seed=seed,
+                                 options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2)
     start = time.time()
     results = evaluate_tasks(model, dataset_id, episodes=episodes, seed=seed, num_envs=num_envs,
                              max_episode_steps=max_episode_steps)
     os.makedirs(output_dir, exist_ok=True)
+    saved = (model.save_to_preset(os.path.join(output_dir, "agent")) if agent == "mage"
+             else save_model(model, os.path.join(output_dir, "model.keras")))
     report = {
-        "dataset_id": dataset_id, "env_id": results["env_id"], "preset": preset, "options": options,
+        "settings": settings, "agent": agent, "dataset_id": dataset_id, "env_id": results["env_id"],
+        "preset": settings["preset"], "options": options, "seed": seed,
         "train_steps": history.history["train_steps"], "train_seconds": history.history["train_seconds"],
-        "eval_seconds": time.time() - start, "episodes_per_task": episodes, "seed": seed,
+        "eval_seconds": time.time() - start, "episodes_per_task": episodes,
         "success_rate": results["success_rate"], "success_rate_stderr": results["success_rate_stderr"],
         "tasks": {task["task_id"]: task["success_rate"] for task in results["tasks"]},
         "max_episode_steps": max_episode_steps,
         "trajectory_plot": plot_tasks(results, os.path.join(output_dir, "tasks.png")),
         "learning_curve": plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png")),
-        "agent_dir": model.save_to_preset(os.path.join(output_dir, "agent")),
+        "saved": saved,
     }
     write_json(os.path.join(output_dir, "report.json"), report)
     return report
 
 
-def print_table(reports):
-    """Success per task and overall, one row per dataset."""
-    for name, report in reports.items():
-        tasks = "  ".join(f"task {task} {success:.2f}" for task, success in report["tasks"].items())
-        print(f"{report['dataset_id']}: success {report['success_rate']:.2f} +- {report['success_rate_stderr']:.2f} "
-              f"({tasks}); trained {report['train_seconds']:.0f} s", flush=True)
+def summary_table(reports):
+    """Markdown: per dataset, each agent's success (%, mean +- s.e. over seeds) beside OGBench's published six.
+
+    `reports`: {dataset name: {agent: [report per seed]}}.
+    """
+    from keras_mage.control.evaluation import mean_stderr
+
+    agents = [agent for agent in AGENT_LABELS if any(agent in runs for runs in reports.values())]
+    header = [f"{AGENT_LABELS[agent]} (here)" for agent in agents] + [f"{name} (published)" for name in PUBLISHED_METHODS]
+    lines = ["| dataset | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
+    for name, runs in reports.items():
+        cells = []
+        for agent in agents:
+            scores = [100 * report["success_rate"] for report in runs.get(agent, [])]
+            mean, stderr = mean_stderr(scores) if scores else (None, None)
+            cells.append("" if mean is None else f"{mean:.0f} +- {stderr:.0f} ({len(scores)} seeds)")
+        published = PUBLISHED_SUCCESS.get(name, {})
+        cells += [f"{published[m][0]} +- {published[m][1]}" if m in published else "" for m in PUBLISHED_METHODS]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def collect_reports(output_dir):
+    """{dataset name: {agent: [report per seed]}} of the finished runs under `output_dir` (`<name>/<agent>_seed<k>`).
+
+    Raises a ValueError where one agent's seeds on one dataset ran with other
+    settings (budget, preset, episodes), which a mean over them would hide.
+    """
+    import glob
+
+    reports = {}
+    for path in sorted(glob.glob(os.path.join(output_dir, "*", "*_seed*", "report.json"))):
+        with open(path) as file:
+            report = json.load(file)
+        name = os.path.basename(os.path.dirname(os.path.dirname(path)))
+        runs = reports.setdefault(name, {}).setdefault(report.get("agent", "mage"), [])
+        if runs and _without_seed(runs[0]) != _without_seed(report):
+            raise ValueError(f"{path} ran with other settings than {name}'s other {report.get('agent')} seeds; "
+                             "put runs with other settings in another --output-dir.")
+        runs.append(report)
+    return reports
+
+
+def _without_seed(report):
+    return {key: value for key, value in report.get("settings", {}).items() if key != "seed"}
+
+
+def write_summary(output_dir):
+    """Writes `summary.md` (`summary_table` of every run under `output_dir`) and `ogbench.png`; returns the reports."""
+    from keras_mage.runs.comparison import summarise
+    from keras_mage.runs.plotting import plot_comparison
+
+    reports = collect_reports(output_dir)
+    if not reports:
+        raise ValueError(f"no finished OGBench run under {output_dir}.")
+    table = summary_table(reports)
+    with atomic_path(os.path.join(output_dir, "summary.md")) as temporary, open(temporary, "w") as file:
+        file.write(table + "\n")
+    print(table, flush=True)
+    per_dataset = {
+        name.removeprefix("pointmaze-").removesuffix("-v0"): {
+            AGENT_LABELS[agent]: {"summary": summarise(runs), "per_seed": runs} for agent, runs in by_agent.items()
+        } for name, by_agent in reports.items()
+    }
+    published = {name.removeprefix("pointmaze-").removesuffix("-v0"): PUBLISHED_SUCCESS.get(name, {})
+                 for name in reports}
+    plot_comparison(per_dataset, os.path.join(output_dir, "ogbench.png"), agents=tuple(AGENT_LABELS.values()),
+                    published=published)
+    return reports
+
+
+def describe(report):
+    """One line: a run's success per task and overall, and its training time."""
+    tasks = "  ".join(f"task {task} {success:.2f}" for task, success in report["tasks"].items())
+    return (f"{report['dataset_id']} {report.get('agent', 'mage')} seed {report['seed']}: success "
+            f"{report['success_rate']:.2f} +- {report['success_rate_stderr']:.2f} ({tasks}); trained "
+            f"{report['train_seconds']:.0f} s")
 
 
 def plot_tasks(results, path, max_episodes=20):

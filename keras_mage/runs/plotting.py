@@ -125,13 +125,14 @@ def plot_learning_curve(history, path, title="training losses"):
     return path
 
 
-def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate"):
+def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate", published=None):
     """One panel per maze: each agent's mean `score` over seeds (bar, +- standard error) and every seed's.
 
     `per_maze` is `comparison.json`'s (`recipes/compare_bc.py`): per maze, per
     agent kind, `per_seed` reports and their `summary`. A grey line joins the
     seeds two agents share, so a paired lead shows as lines that all slope
-    one way. Returns `path`.
+    one way. `published`: per maze, {method: (mean, std) in %} drawn after the
+    agents as hatched grey bars (success rates others reported). Returns `path`.
     """
     panels = {}
     for maze, result in per_maze.items():
@@ -141,8 +142,14 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate")
     if not panels:
         raise ValueError(f"no {score} to plot: the comparison holds no agent with that score.")
     plt = _pyplot()
-    figure, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels) + 1, 4), squeeze=False, sharey=True)
-    for panel, (maze, runs_by_kind) in zip(axes[0], panels.items()):
+    bars = max(len(runs) + len((published or {}).get(maze, {})) for maze, runs in panels.items())
+    columns = min(len(panels), 3)
+    rows = -(-len(panels) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(max(3.2, 0.8 * bars) * columns + 1, 4.2 * rows),
+                                squeeze=False, sharey=True)
+    for panel in axes.flat[len(panels):]:
+        panel.set_visible(False)
+    for panel, (maze, runs_by_kind) in zip(axes.flat, panels.items()):
         seeds, labels = {}, []
         for x, (kind, runs) in enumerate(runs_by_kind.items()):
             summary = runs["summary"][score]
@@ -156,10 +163,14 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate")
         for points in seeds.values():
             if len(points) > 1:
                 panel.plot(*zip(*points), color="0.5", linewidth=0.8, zorder=0)
+        for x, (method, (mean, std)) in enumerate((published or {}).get(maze, {}).items(), start=len(labels)):
+            panel.bar(x, mean / 100, yerr=std / 100, width=0.6, color="0.8", hatch="//", capsize=4)
+            labels.append(f"{method}\n{mean / 100:.2f}\npublished")
         panel.set_xticks(range(len(labels)), labels)
         panel.set_title(maze)
         panel.grid(axis="y", alpha=0.3)
-    axes[0][0].set_ylabel(score.replace("_", " "))
+    for row in axes:
+        row[0].set_ylabel(score.replace("_", " "))
     _save(figure, path)
     return path
 

@@ -29,7 +29,8 @@ def train_agent(
     preset's, so both see the same batches per step). `devices` (data
     parallel, see `keras_mage.distribution`), `dtype` (MAGE's dtype policy),
     `checkpoint_dir` (MAGE: atomic checkpoints, resumes) and `options` (MAGE
-    preset overrides, e.g. `{"gumbel_hard": True}`).
+    preset overrides, e.g. `{"gumbel_hard": True}`; a peer takes their
+    `hindsight_goals`).
     Returns `(model, history)`; `history.history["train_seconds"]` holds the
     time, that of the epochs an interrupted run checkpointed included, and
     `history.history["resumed_after_epochs"]` how many epochs it had done.
@@ -47,7 +48,8 @@ def train_agent(
     with keras_mage.distribution.data_parallel(devices):
         mage = _mage_to_train(preset, seed, options, dtype)
         model = mage if kind == "mage" else make_baseline(
-            kind, source, batch_size=batch_size or mage.batch_size, seed=seed
+            kind, source, batch_size=batch_size or mage.batch_size, seed=seed,
+            hindsight_goals=(options or {}).get("hindsight_goals", ()),
         )
         history = model.fit(
             source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options

@@ -49,3 +49,36 @@ def test_untrained_or_goal_less_use_is_refused(trained):
         BehaviorCloning().predict_actions(np.zeros((1, 6)))
     with pytest.raises(ValueError, match="goal-conditioned"):
         trained[0].predict_actions(np.zeros((1, 6)))
+
+
+def straight_line_episodes(count=30, steps=15, seed=0):
+    """Goal-less episodes that move at a constant random action: a future state tells which action leads there."""
+    from keras_mage.data import Episode
+
+    rng = np.random.default_rng(seed)
+    episodes = []
+    for index in range(count):
+        action = rng.uniform(-1, 1, size=(1, 2)).astype("float32")
+        states = rng.normal(size=(1, 2)) + 0.1 * np.arange(steps + 1)[:, None] * action
+        episodes.append(Episode(observations=states.astype("float32"), goals=None,
+                                actions=np.repeat(action, steps, 0), rewards=np.zeros(steps),
+                                terminations=np.zeros(steps), truncations=np.eye(steps)[-1], id=index))
+    return episodes
+
+
+def test_hindsight_goals_make_it_gcbc(reloaded):
+    from keras_mage.baselines import IQL, DecisionTransformer
+
+    model = BehaviorCloning(hidden_units=(32, 32), learning_rate=3e-3, batch_size=64, seed=0, hindsight_goals=(0, 1))
+    history = model.fit(straight_line_episodes(), epochs=4, steps_per_epoch=25, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    assert model.goal_dim == 2 and model.hindsight_goals == (0, 1)
+    np.testing.assert_allclose(model.data_statistics.goal_mean, model.data_statistics.observation_mean)
+    restored = reloaded(model)
+    assert restored.hindsight_goals == (0, 1)
+    states = np.zeros((2, 2), "float32")
+    goals = np.array([[1.0, 0.5], [-0.5, -1.0]], "float32")  # the action that leads there points the same way
+    assert (np.sign(restored.predict_actions(states, goals)[:, 0]) == np.sign(goals)).all()
+    for peer in (IQL, DecisionTransformer):
+        with pytest.raises(ValueError, match="cannot train on hindsight goals"):
+            peer(hindsight_goals=(0, 1))

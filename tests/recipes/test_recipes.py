@@ -333,6 +333,8 @@ def test_help_states_each_default_once(name, capsys):
 
 @pytest.mark.slow
 def test_ogbench_end_to_end(tmp_path, monkeypatch):
+    import keras
+
     import keras_mage
     from keras_mage.datagen.ogbench_pointmaze import generate_ogbench_pointmaze
 
@@ -341,15 +343,26 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch):
     name = "pointmaze-medium-stitch-v0"
     generate_ogbench_pointmaze(name, seed=0, episodes=4, max_episode_steps=30, progress=False)
     output = tmp_path / "out"
-    reports = recipe("ogbench")["main"]([
-        "--dataset", name, "--train-steps", "6", "--eval-episodes", "1", "--num-envs", "1",
-        "--max-episode-steps", "10", "--output-dir", str(output), "--set", "tokenizer_warmup_steps=3",
-    ])
-    report = json.loads((output / name / "report.json").read_text())
+    arguments = ["--dataset", name, "--train-steps", "6", "--eval-episodes", "1", "--num-envs", "1",
+                 "--max-episode-steps", "10", "--output-dir", str(output), "--set", "tokenizer_warmup_steps=3"]
+    recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--seeds", "0", "1", "--batch-size", "8"])
+    reports = recipe("ogbench")["main"](arguments)  # MAGE, seed 0; the summary covers every run in the folder
+    run = output / name / "mage_seed0"
+    report = json.loads((run / "report.json").read_text())
     assert report["dataset_id"] == f"keras_mage/ogbench/{name}" and sorted(report["tasks"]) == ["1", "2", "3", "4", "5"]
-    assert 0.0 <= report["success_rate"] <= 1.0 and reports[name]["success_rate"] == report["success_rate"]
-    assert (output / name / "tasks.png").exists()
-    agent = keras_mage.MAGE.from_preset(str(output / name / "agent"))
+    assert [r["seed"] for r in reports[name]["bc"]] == [0, 1] and reports[name]["mage"] == [report]
+    assert 0.0 <= report["success_rate"] <= 1.0
+    assert (run / "tasks.png").exists() and (output / "ogbench.png").exists()
+    summary = (output / "summary.md").read_text()
+    assert "| MAGE (here) | GCBC (here) | GCBC (published) |" in summary and "(2 seeds) | 23 +- 18 |" in summary
+    agent = keras_mage.MAGE.from_preset(str(run / "agent"))
     assert tuple(agent.hindsight_goals) == (0, 1) and agent.goal_dim == 2 and agent.state_dim == 2
+    gcbc = keras.saving.load_model(output / name / "bc_seed1" / "model.keras")
+    assert gcbc.hindsight_goals == (0, 1) and gcbc.goal_dim == 2 and gcbc.hidden_units == (512, 512, 512)
+    (run / "tasks.png").unlink()
+    assert recipe("ogbench")["main"](arguments)[name]["mage"] == [report]  # finished runs are reused
+    assert not (run / "tasks.png").exists()
+    with pytest.raises(SystemExit, match="other settings"):
+        recipe("ogbench")["main"]([*arguments[:-1], "tokenizer_warmup_steps=2"])
     with pytest.raises(SystemExit, match="download_datasets"):  # OGBench's own files are not here
         recipe("ogbench")["main"](["--dataset", name, "--data", "ogbench", "--output-dir", str(output)])
