@@ -14,12 +14,12 @@ episode's last step the pipeline gives its real final observation),
 r = returns[:, 0] - discount * returns[:, 1] (the pipeline's return-to-go is
 R_t = r_t + discount * R_{t+1} with R = 0 past the end, so this recovers r_t
 exactly, times the pipeline's `reward_scale`, once the statistics'
-`return_scale` is undone), done = 1 - mask[:, 1] (the
-window's second step lies past the episode's end). Batches carry no
-termination flags, so every episode end counts as terminal, truncations
-included: the convention of the pipeline's own returns (no bootstrap at the
-end). Hand-made batches must have at least two steps, stride 1 and returns
-discounted with this model's `discount`.
+`return_scale` is undone), done = terminals[:, 0] (the data's termination
+flag of the step: a truncated episode, e.g. at a time limit, bootstraps from
+V of its final observation, as D4RL's time-outs are not terminal). Hand-made
+batches without `terminals` count every episode end as terminal
+(done = 1 - mask[:, 1]); they must have at least two steps, stride 1 and
+returns discounted with this model's `discount`.
 
 One optimizer. The value, Q and actor losses are summed and trained by one
 Adam: each loss reaches only its own network (its targets pass through
@@ -155,7 +155,8 @@ class IQL(OfflineBaseline):
         rewards = returns[:, 0] - self.discount * returns[:, 1] + self.reward_shift
         mask = ops.cast(x["mask"], "float32")
         actions = ops.cast(x["actions"][:, 0], "float32")
-        return self.state_features(x, 0), actions, rewards, self.state_features(x, 1), 1.0 - mask[:, 1], mask[:, 0]
+        done = ops.cast(x["terminals"][:, 0], "float32") if "terminals" in x else 1.0 - mask[:, 1]
+        return self.state_features(x, 0), actions, rewards, self.state_features(x, 1), done, mask[:, 0]
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         losses = self.iql_losses(x, y_pred)

@@ -71,6 +71,8 @@ class WindowIndex:
         # One extra zero row (index num_windows) is what padding steps gather.
         actions = [episode.actions for episode in episodes]
         self._actions = np.concatenate([*actions, np.zeros((1, actions[0].shape[1]), np.float32)])
+        terminals = [np.asarray(episode.terminations, np.float32).reshape(-1) for episode in episodes]
+        self._terminals = np.concatenate([*terminals, [0.0]]).astype(np.float32)
         returns = [returns_to_go(episode.rewards, statistics.discount) for episode in episodes]
         self._returns = statistics.scale_returns(np.concatenate([*returns, [0.0]]))
         self._goals = None
@@ -93,6 +95,7 @@ class WindowIndex:
             "actions": (self.horizon, self._actions.shape[1]),
             "mask": (self.horizon,),
             "action_mask": (self.horizon,),
+            "terminals": (self.horizon,),
         }
         if self._goal_dims:
             shapes["goals"] = (len(self._goal_dims),)
@@ -115,6 +118,7 @@ class WindowIndex:
             "actions": np.take(self._actions, action_rows, axis=0),
             "mask": real.astype(np.float32),
             "action_mask": action_real.astype(np.float32),
+            "terminals": np.take(self._terminals, action_rows),  # 1 where the step's transition ends the task
         }
         if self._goal_dims:
             self._relabel(batch, starts, ends[:, 0], steps, real)

@@ -59,6 +59,11 @@ def test_transitions_recover_rewards_next_states_and_ends():
     np.testing.assert_allclose(next_states[:, :3], model.data_statistics.normalize_states(episode.observations[1:]),
                                atol=1e-5)
     assert done.tolist() == [0.0, 0.0, 1.0] and mask.tolist() == [1.0, 1.0, 1.0]
+    # A time limit is not a terminal state: a truncated episode bootstraps from its final observation.
+    truncated = dict(batch, terminals=np.zeros_like(batch["terminals"]))
+    assert keras.ops.convert_to_numpy(model.transitions(truncated)[4]).tolist() == [0.0, 0.0, 0.0]
+    hand_made = {key: value for key, value in batch.items() if key != "terminals"}  # every episode end terminal
+    assert keras.ops.convert_to_numpy(model.transitions(hand_made)[4]).tolist() == [0.0, 0.0, 1.0]
     with pytest.raises(ValueError, match="two steps"):
         model.transitions({key: value[:, :1] if value.ndim > 2 else value for key, value in batch.items()})
 

@@ -55,6 +55,7 @@ def test_tf_dataset_has_static_shapes(episodes):
         "actions": (2, 4, 2),
         "mask": (2, 4),
         "action_mask": (2, 4),
+        "terminals": (2, 4),
         "goals": (2, 2),
     }
     assert int(dataset.cardinality()) == 4  # Keras reads the steps per epoch from it

@@ -23,7 +23,7 @@ def index(episodes):
 def test_every_step_starts_a_window(index):
     index, _ = index
     assert index.num_windows == 8
-    assert index.shapes == {"observations": (4, 3), "returns": (4, 1), "actions": (4, 2), "mask": (4,), "action_mask": (4,), "goals": (2,)}
+    assert index.shapes == {"observations": (4, 3), "returns": (4, 1), "actions": (4, 2), "mask": (4,), "action_mask": (4,), "terminals": (4,), "goals": (2,)}
 
 
 def test_window_contents_by_hand(index):
@@ -42,7 +42,15 @@ def test_window_contents_by_hand(index):
     assert stats.return_scale == pytest.approx(3.875)
     assert batch["actions"][..., 0].tolist() == [[2, 3, 0, 0], [1, 2, 3, 4], [5, 0, 0, 0]]
     np.testing.assert_allclose(batch["goals"], stats.normalize_goals([[0, 0], [10, 10], [10, 10]]))
+    assert batch["terminals"].tolist() == [[0, 1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0]]  # both episodes terminate
     assert all(value.dtype == np.float32 for value in batch.values())
+
+
+def test_truncated_episodes_have_no_terminals(make_episode):
+    episodes = [make_episode(3, terminal=False), make_episode(2, terminal=True)]
+    stats = DataStatistics.from_episodes(episodes, discount=0.5)
+    batch = WindowIndex(episodes, horizon=2, statistics=stats).gather([2, 4])
+    assert batch["mask"].tolist() == [[1, 0], [1, 0]] and batch["terminals"].tolist() == [[0, 0], [1, 0]]
 
 
 def test_strided_windows_by_hand(episodes):
