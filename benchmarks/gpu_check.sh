@@ -17,6 +17,17 @@
 #                                             AGENTS: run folders (e.g. "large/mage_seed0 large/bc_seed0")
 #                                             to bring back as $OUT/agents.tar.part-* (cat, then untar).
 #      Arguments after `compare` go to compare_bc.py (e.g. --set action_chunk=4 --replan-every 4).
+#      bash benchmarks/gpu_check.sh antmaze   the AntMaze table: VARIANTS (all six) regenerated at
+#                                             DATA_STEPS (1000000) in parallel (2 workers each, D4RL's
+#                                             policy from KERAS_MAGE_ANT_POLICY, default
+#                                             ../shared/data/d4rl_ant_hierarch_pol.pkl or shared/data/...),
+#                                             then recipes/compare.py per variant and seed for RUN_AGENTS
+#                                             (bc iql mage: cheapest first, so a short window finishes the
+#                                             peers): BC and IQL at their published batches, IQL_STEPS
+#                                             (100000) steps, MAGE PRESET at STEPS (20000); EPISODES (50).
+#                                             Finished runs' reports come back in $OUT/results.tgz: untar it
+#                                             into RESULTS (outputs/antmaze_<preset>) and carry that folder
+#                                             to the next window, which skips them. LIMIT as for compare.
 #      Finished runs are kept in RESULTS (outputs/compare_<preset>) and reused, so a run cut off by a
 #      time limit goes on where it stopped when started again; comparison.json, logs and plots go to
 #      $OUT/results.tgz.
@@ -33,7 +44,7 @@ SIMULATION_WHEELS=(gymnasium==1.4.0 gymnasium-robotics==1.4.2 mujoco==4.0.0 mujo
 UNUSED_ASSETS=(gymnasium_robotics/envs/assets/adroit_hand/ gymnasium_robotics/envs/assets/kitchen_franka/)
 
 install() {  # once per set of wheels: /tmp/site/.installed lists the wheels it holds
-  [ "$(ls .whl)" = "$(cat /tmp/site/.installed 2>/dev/null)" ] && return
+  [ "$(ls .whl 2>/dev/null)" = "$(cat /tmp/site/.installed 2>/dev/null)" ] && return
   rm -rf /tmp/site
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl
   ls .whl > /tmp/site/.installed
@@ -109,5 +120,43 @@ case "$mode" in
         (cd "$RESULTS" && tar cf - $AGENTS | split -b 15M - "$OUT/agents.tar.part-")
       fi
     fi ;;
-  *) echo "usage: $0 download|run|compare" >&2; exit 2 ;;
+  antmaze)
+    install
+    VARIANTS=${VARIANTS:-umaze umaze-diverse medium-play medium-diverse large-play large-diverse}
+    SEEDS=${SEEDS:-0 1 2} RUN_AGENTS=${RUN_AGENTS:-bc iql mage} STEPS=${STEPS:-20000} IQL_STEPS=${IQL_STEPS:-100000}
+    EPISODES=${EPISODES:-50} DATA_STEPS=${DATA_STEPS:-1000000} REF_EPISODES=${REF_EPISODES:-20}
+    RESULTS=${RESULTS:-outputs/antmaze_$PRESET} LIMIT=${LIMIT:-0}
+    policy=${KERAS_MAGE_ANT_POLICY:-}
+    for candidate in ../shared/data/d4rl_ant_hierarch_pol.pkl shared/data/d4rl_ant_hierarch_pol.pkl; do
+      [ -z "$policy" ] && [ -f "$candidate" ] && policy=$(realpath "$candidate")
+    done
+    export PYTHONPATH="$PWD:/tmp/site" KERAS_BACKEND=jax MINARI_DATASETS_PATH=$PWD/outputs/minari
+    mkdir -p "$RESULTS"
+    deadline=$((SECONDS + LIMIT))
+    left() { if [ "$LIMIT" = 0 ]; then echo 0; else echo $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)); fi; }
+    for variant in $VARIANTS; do  # data first, all variants at once (a no-op once generated)
+      python3 -c "from keras_mage.runs.datasets import antmaze_dataset as d; \
+print(d('$variant', $DATA_STEPS, '$policy', $REF_EPISODES, workers=2))" > "$RESULTS/data_$variant.log" 2>&1 &
+    done
+    wait
+    grep -h "episodes\|reached\|flip\|Error" "$RESULTS"/data_*.log || true
+    ids=$(for variant in $VARIANTS; do tail -1 "$RESULTS/data_$variant.log"; done)
+    options=(--preset "$PRESET" --train-steps "$STEPS" --eval-episodes "$EPISODES" --num-envs "$EPISODES"
+      --published-budgets --steps iql="$IQL_STEPS" --output-dir "$RESULTS" "$@")
+    for agent in $RUN_AGENTS; do  # a failed or cut-off run shows in its log; finished ones are reused
+      for seed in $SEEDS; do
+        for id in $ids; do
+          log="$RESULTS/$(basename "$id")_${agent}_seed$seed.log"
+          timeout "$(left)" python3 recipes/compare.py "${options[@]}" --dataset "$id" --agents "$agent" \
+            --seeds "$seed" > "$log" 2>&1 || true
+          grep -v '^Epoch\|/step\|evaluate:' "$log" | tail -3 || true
+        done
+      done
+    done
+    python3 recipes/compare.py "${options[@]}" --dataset $ids --agents $RUN_AGENTS --seeds $SEEDS --finished-only || true
+    if [ -n "${OUT:-}" ]; then
+      (cd "$RESULTS" && find . \( -name '*.log' -o -name '*.json' -o -name '*.png' \) -not -path '*/agent/*' |
+        tar czf "$OUT/results.tgz" -T -)
+    fi ;;
+  *) echo "usage: $0 download|run|compare|antmaze" >&2; exit 2 ;;
 esac

@@ -19,7 +19,8 @@ trained agent (MAGE: the `agent` directory; a peer: `model.keras`), which
 `studies/acting_options.py` evaluates again. A rerun with the same output
 directory and settings reuses a finished run instead of training it again, so
 an interrupted comparison resumes, and seeds run as separate processes are
-summarised by a last run over all of them. A MAGE run cut off mid-training
+summarised by a last run over all of them (`--finished-only` trains nothing:
+it summarises what has finished and names what has not). A MAGE run cut off mid-training
 resumes from its last epoch checkpoint (`<run>/checkpoint`). The runs
 themselves: `keras_mage.runs.comparison`.
 
@@ -86,6 +87,8 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     parser.add_argument("--published-budgets", action="store_true",
                         help="peers train with their reference implementations' steps and batch size "
                         f"({agents.PUBLISHED_BUDGETS}) unless --steps / --batch-size say otherwise")
+    parser.add_argument("--finished-only", action="store_true",
+                        help="train nothing: summarise the runs already finished in --output-dir")
     args = recipe_cli.parse_arguments(parser, argv)
     if args.dataset:
         names = {dataset_id.replace("/", "_"): dataset_id for dataset_id in args.dataset}
@@ -108,16 +111,26 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
                     max_episode_steps=args.max_episode_steps, acting=acting, batch_size=batch_size,
                 )
                 run_dir = os.path.join(args.output_dir, name, f"{kind}_seed{seed}")
-                report = comparison.run_once(settings, run_dir, acting=acting, num_envs=args.num_envs,
-                                             devices=args.devices)
+                if args.finished_only:
+                    report = comparison.finished_report(run_dir, settings)
+                    if report is None:
+                        print(f"{name} {kind} seed {seed}: not finished, left out", flush=True)
+                        continue
+                else:
+                    report = comparison.run_once(settings, run_dir, acting=acting, num_envs=args.num_envs,
+                                                 devices=args.devices)
                 runs[kind].append(report)
                 print(f"{name} {kind} seed {seed}: success {report['success_rate']:.2f}", flush=True)
+        if not any(runs.values()):
+            continue
         maze = result["per_maze"][name] = {"dataset_id": dataset_id, **comparison.compare_per_seed(runs)}
         print(describe(name, maze), flush=True)
         # After each dataset: partial results.
         result["plot"] = plot_comparison(result["per_maze"], os.path.join(args.output_dir, "comparison.png"),
                                          agents=tuple(args.agents))
         write_json(os.path.join(args.output_dir, "comparison.json"), result)
+    if not result["per_maze"]:
+        raise SystemExit(f"No finished run in {args.output_dir} has these settings: nothing to summarise.")
     print(f"Wrote {os.path.join(args.output_dir, 'comparison.json')} and {result['plot']}")
     return result
 

@@ -13,7 +13,6 @@ Example:
     'keras_mage/antmaze/medium-play-v0'
 """
 
-import logging
 import multiprocessing
 import time
 from dataclasses import replace
@@ -34,7 +33,6 @@ from keras_mage.datagen.recording import RESET, collect_episodes, maze_infos
 from keras_mage.progress import progress_bar
 
 gym.register_envs(gymnasium_robotics)
-log = logging.getLogger(__name__)
 
 # Minari's umaze has one fixed start (r) and goal (g); the other variants draw start and goal from the env's map.
 _FIXED_UMAZE = [[1, 1, 1, 1, 1], [1, "g", 0, 0, 1], [1, 1, 1, 0, 1], [1, "r", 0, 0, 1],
@@ -170,10 +168,12 @@ def _collect_parallel(variant, policy_path, steps, seed, workers, reset_every, b
         return result.get()
 
 
-def _log_success(variant, episodes, flips):
+def _print_summary(dataset_id, episodes, flips, seconds):
+    """What every generation ends with: its episodes, the share that reached the goal, the flips, the time."""
     reached = sum(bool(np.any(ep.infos["success"])) for ep in episodes)
-    log.info("%s: %d/%d episodes reached the goal (%.1f%%), %d flipped-ant resets",
-             variant, reached, len(episodes), 100.0 * reached / max(len(episodes), 1), flips)
+    print(f"{dataset_id}: {len(episodes)} episodes, {reached} reached the goal "
+          f"({100.0 * reached / max(len(episodes), 1):.1f}%), {flips} flipped-ant resets; collected in "
+          f"{seconds:.0f} s", flush=True)
 
 
 def _antmaze_description(variant, steps, seed):
@@ -206,8 +206,7 @@ def generate_antmaze(variant, policy_path=None, steps=1_000_000, seed=123, datas
     with progress_bar(total=steps, desc=dataset_id, unit="step", disable=not progress) as bar:
         results = _collect_parallel(variant, policy_path, steps, seed, workers, reset_every, bar)
     episodes = [episode for worker_episodes, _ in results for episode in worker_episodes]
-    _log_success(variant, episodes, sum(flips for _, flips in results))
-    log.info("%s: collected %d steps in %.0f s", variant, steps, time.time() - start)
+    _print_summary(dataset_id, episodes, sum(flips for _, flips in results), time.time() - start)
     env = make_antmaze_env(variant)
     eval_spec = antmaze_eval_spec(variant)
     expert_env = maze_envs.make(eval_spec)

@@ -85,11 +85,17 @@ def describe(name, result):
 
 
 def compare_per_seed(runs):
-    """`runs` (agent kind -> per-seed reports) as `comparison.json` holds them: summaries and MAGE minus each peer."""
+    """`runs` (agent kind -> per-seed reports) as `comparison.json` holds them: summaries and MAGE minus each peer.
+
+    Agents without reports are left out; MAGE minus a peer pairs the seeds both have.
+    """
+    runs = {kind: reports for kind, reports in runs.items() if reports}
     result = {kind: {"summary": summarise(reports), "per_seed": reports} for kind, reports in runs.items()}
+    mage = {report["seed"]: report for report in runs.get("mage", [])}
     for kind, reports in runs.items():
-        if kind != "mage" and "mage" in runs:
-            result[f"mage_minus_{kind}"] = paired_difference(runs["mage"], reports)
+        shared = [report for report in reports if report["seed"] in mage]  # the seeds both agents finished
+        if kind != "mage" and shared:
+            result[f"mage_minus_{kind}"] = paired_difference([mage[report["seed"]] for report in shared], shared)
     return result
 
 

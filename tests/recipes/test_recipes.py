@@ -160,6 +160,11 @@ def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_r
     dt = json.loads((output / "umaze" / "dt_seed1" / "report.json").read_text())
     assert dt["return_update"] == "decrement"  # Decision Transformer's own rule
     assert keras.saving.load_model(dt["keras_file"]).__class__.__name__ == "DecisionTransformer"
+    (output / "comparison.json").unlink()
+    recipe("compare")["main"](arguments[:-2] + ["--seeds", "1", "2", "--finished-only", "--output-dir", str(output)])
+    summary = json.loads((output / "comparison.json").read_text())["per_maze"]["umaze"]
+    assert [report["seed"] for report in summary["iql"]["per_seed"]] == [1]  # seed 2 never ran: left out
+    assert not (output / "umaze" / "iql_seed2").exists()
 
 
 def test_budgets_per_agent_published_or_given():
@@ -179,15 +184,18 @@ def test_budgets_per_agent_published_or_given():
 def test_compare_per_seed_pairs_mage_with_every_peer():
     from keras_mage.runs.comparison import compare_per_seed
 
-    reports = {kind: [{"success_rate": s, "normalized_score": None, "mean_return": 1.0, "train_seconds": t}
-                      for s in values] for kind, values, t in (("mage", (1.0, 0.5), 60.0), ("bc", (0.5, 0.5), 2.0),
-                                                                ("iql", (1.0, 1.0), 30.0))}
-    result = compare_per_seed(reports)
-    assert set(result) == {"mage", "bc", "iql", "mage_minus_bc", "mage_minus_iql"}
+    reports = {kind: [{"success_rate": s, "normalized_score": None, "mean_return": 1.0, "train_seconds": t, "seed": k}
+                      for k, s in enumerate(values)]
+               for kind, values, t in (("mage", (1.0, 0.5), 60.0), ("bc", (0.5, 0.5), 2.0), ("iql", (1.0, 1.0), 30.0))}
+    result = compare_per_seed({**reports, "dt": []})
+    assert set(result) == {"mage", "bc", "iql", "mage_minus_bc", "mage_minus_iql"}  # no runs, no entry
     assert result["mage_minus_iql"]["summary"]["success_rate"]["mean"] == pytest.approx(-0.25)
     line = recipe("compare")["describe"]("large", result)
     assert "iql 1.000 +- 0.000 (30 s)" in line and "mage - iql per seed -0.250" in line
     assert "mage - bc per seed +0.250" in line
+    unfinished = compare_per_seed({**reports, "mage": reports["mage"][1:]})  # seed 0 of MAGE did not finish
+    assert unfinished["mage_minus_bc"]["per_seed"] == [{"success_rate": 0.0, "normalized_score": None,
+                                                        "mean_return": 0.0}]
 
 
 def test_compare_summary_is_mean_and_standard_error():
