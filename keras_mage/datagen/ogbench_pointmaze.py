@@ -29,7 +29,7 @@ import os
 
 import numpy as np
 
-from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX as REGENERATED_PREFIX
+from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX
 from keras_mage.datagen.catalogue import ogbench_env_id, ogbench_regenerated_dir
 from keras_mage.progress import progress_bar
 from keras_mage.utils.files import atomic_path
@@ -99,7 +99,7 @@ def generate_ogbench_pointmaze(name, seed=0, episodes=None, max_episode_steps=No
             _write(path, part, {**provenance, "split": "val" if suffix else "train"})
             paths.append(path)
     summary = [len(r["actions"]) for r in records[:episodes]]
-    print(f"{REGENERATED_PREFIX}{name}: {episodes} training episodes, {sum(summary):,} rows "
+    print(f"{OGBENCH_REGENERATED_PREFIX}{name}: {episodes} training episodes, {sum(summary):,} rows "
           f"({episodes * (max_episode_steps - 1):,} transitions), {total - episodes} validation episodes; "
           f"goals reached in {np.mean([r['reached'] for r in records[:episodes]]):.0%} of the episodes", flush=True)
     return tuple(paths)

@@ -13,7 +13,8 @@ import json
 import os
 import time
 
-from keras_mage.data.sources.ogbench_source import REGENERATED_PREFIX, dataset_path
+from keras_mage.data.sources.ogbench_source import dataset_path
+from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX
 from keras_mage.utils.files import atomic_path, save_model, write_json
 
 # Success rates (%, mean and standard deviation over 8 seeds, 1M training steps) of OGBench's reference agents:
@@ -41,7 +42,7 @@ def dataset_for(name, data="regenerated", seed=0):
 
             load_ogbench(name)  # raises the missing-file message with its fixes
         return name
-    dataset_id = REGENERATED_PREFIX + name
+    dataset_id = OGBENCH_REGENERATED_PREFIX + name
     if not os.path.isfile(dataset_path(dataset_id)):
         from keras_mage.datagen.ogbench_pointmaze import generate_ogbench_pointmaze
 
@@ -116,7 +117,8 @@ def summary_table(reports):
     from keras_mage.control.evaluation import mean_stderr
 
     agents = [agent for agent in AGENT_LABELS if any(agent in runs for runs in reports.values())]
-    header = [f"{AGENT_LABELS[agent]} (here)" for agent in agents] + [f"{name} (published)" for name in PUBLISHED_METHODS]
+    header = [f"{AGENT_LABELS[agent]} (here)" for agent in agents]
+    header += [f"{name} (published)" for name in PUBLISHED_METHODS]
     lines = ["| dataset | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
     for name, runs in reports.items():
         cells = []

@@ -31,7 +31,6 @@ from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX, ogbench_reg
 from keras_mage.data.sources.damaged import reading
 
 DEFAULT_DATASET_DIR = os.path.join("~", ".ogbench", "data")
-REGENERATED_PREFIX = OGBENCH_REGENERATED_PREFIX  # files `keras_mage.datagen` made with OGBench's procedure
 SPLITS = ("train", "val")
 REQUIRED = ("observations", "actions", "terminals")
 # OGBench dataset names: <env>[-<size>]-<dataset type>[-<variant>]-v<version>, e.g. pointmaze-giant-stitch-v0,
@@ -46,7 +45,7 @@ def is_ogbench_name(name):
     >>> [is_ogbench_name(n) for n in ("pointmaze-giant-stitch-v0", "D4RL/pointmaze/umaze-v2", "pointmaze-umaze-v1")]
     [True, False, False]
     """
-    return bool(NAME.match(str(name).removeprefix(REGENERATED_PREFIX)))
+    return bool(NAME.match(str(name).removeprefix(OGBENCH_REGENERATED_PREFIX)))
 
 
 def dataset_path(name, split="train", dataset_dir=None):
@@ -57,8 +56,8 @@ def dataset_path(name, split="train", dataset_dir=None):
     """
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; OGBench datasets have {SPLITS}.")
-    if name.startswith(REGENERATED_PREFIX):
-        directory, name = ogbench_regenerated_dir(dataset_dir), name[len(REGENERATED_PREFIX):]
+    if name.startswith(OGBENCH_REGENERATED_PREFIX):
+        directory, name = ogbench_regenerated_dir(dataset_dir), name[len(OGBENCH_REGENERATED_PREFIX):]
     else:
         directory = os.path.expanduser(dataset_dir or os.environ.get("OGBENCH_DATASET_DIR") or DEFAULT_DATASET_DIR)
     return os.path.join(directory, name + ("-val" if split == "val" else "") + ".npz")
@@ -91,14 +90,14 @@ def load_ogbench(source, *, split="train", dataset_dir=None):
     if missing:
         raise ValueError(f"{path} lacks {missing}: not an OGBench dataset file (it holds {held}). {fix}")
     episodes = split_trajectories(data["observations"], data["actions"], data["terminals"], source=path)
-    name = name.removeprefix(REGENERATED_PREFIX)
-    return EpisodeDataset(episodes, dataset_id=REGENERATED_PREFIX + name if regenerated else name)
+    name = name.removeprefix(OGBENCH_REGENERATED_PREFIX)
+    return EpisodeDataset(episodes, dataset_id=OGBENCH_REGENERATED_PREFIX + name if regenerated else name)
 
 
 def _missing(name, split, path):
     """The message for a dataset file that is not there, with the command that makes it."""
-    if name.startswith(REGENERATED_PREFIX):
-        bare = name[len(REGENERATED_PREFIX):]
+    if name.startswith(OGBENCH_REGENERATED_PREFIX):
+        bare = name[len(OGBENCH_REGENERATED_PREFIX):]
         return (
             f"Regenerated OGBench dataset {name!r} ({split}) is not at {path}. Generate it with "
             f"`python -m keras_mage.datagen ogbench --dataset {bare}`, or pass dataset_dir= (or set "
@@ -108,7 +107,8 @@ def _missing(name, split, path):
         f"OGBench dataset {name!r} ({split}) is not at {path}. Where the network reaches OGBench's server: "
         f"`python -c \"import ogbench; ogbench.download_datasets(['{name}'])\"`; without it, regenerate the "
         f"PointMaze ones locally (`python -m keras_mage.datagen ogbench --dataset {name}`, then load "
-        f"'{REGENERATED_PREFIX}{name}'); or pass dataset_dir= (or set OGBENCH_DATASET_DIR) to the folder that holds it."
+        f"'{OGBENCH_REGENERATED_PREFIX}{name}'); or pass dataset_dir= (or set OGBENCH_DATASET_DIR) to the "
+        "folder that holds it."
     )
 
 
