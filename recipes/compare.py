@@ -11,8 +11,9 @@ Budgets. Every agent trains `--train-steps` steps with MAGE's batch size
 unless told otherwise: `--steps iql=30000` and `--batch-size bc=100` give a
 peer its own; `--published-budgets` gives each peer the (steps, batch size)
 its reference implementation trains with (`keras_mage.runs.agents.
-PUBLISHED_BUDGETS`). Each report records the seconds its agent trained, so
-runs can be compared at equal steps or at equal time.
+PUBLISHED_BUDGETS`). `--peer-set dt.warmup_steps=300` changes a peer's own
+setting (recorded with the run). Each report records the seconds its agent
+trained, so runs can be compared at equal steps or at equal time.
 
 Each finished run leaves `<dataset>/<agent>_seed<k>/report.json` and the
 trained agent (MAGE: the `agent` directory; a peer: `model.keras`), which
@@ -30,6 +31,7 @@ Example:
 """
 
 import argparse
+import ast
 import os
 import sys
 
@@ -57,6 +59,20 @@ def budget_pairs(kinds):
         return kind, int(value)
 
     return parse
+
+
+def peer_setting(text):
+    """argparse type of `KIND.NAME=VALUE`: a peer's own setting (VALUE a Python literal where it parses as one)."""
+    target, separator, value = text.partition("=")
+    kind, _, name = target.partition(".")
+    if not separator or kind not in agents.PEERS or not name.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: use KIND.NAME=VALUE with KIND one of {', '.join(agents.PEERS)}, e.g. dt.warmup_steps=300")
+    try:
+        value = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        pass
+    return kind, name, value
 
 
 def budgets(args):
@@ -87,6 +103,8 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     parser.add_argument("--published-budgets", action="store_true",
                         help="peers train with their reference implementations' steps and batch size "
                         f"({agents.PUBLISHED_BUDGETS}) unless --steps / --batch-size say otherwise")
+    parser.add_argument("--peer-set", type=peer_setting, action="append", default=[], metavar="KIND.NAME=VALUE",
+                        help="a peer's own setting, e.g. --peer-set dt.warmup_steps=300 (repeatable)")
     parser.add_argument("--finished-only", action="store_true",
                         help="train nothing: summarise the runs already finished in --output-dir")
     args = recipe_cli.parse_arguments(parser, argv)
@@ -95,6 +113,9 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     else:
         names = {maze: datasets.pointmaze_dataset(maze, args.dataset_steps, args.ref_episodes) for maze in args.maze}
     per_agent = budgets(args)
+    peer_options = {}
+    for kind, name, value in args.peer_set:
+        peer_options.setdefault(kind, {})[name] = value
     result = recipe_cli.run_metadata(args, recipe)
     result.update(seeds=args.seeds, budgets={kind: {"steps": s, "batch_size": b} for kind, (s, b) in per_agent.items()},
                   per_maze={})
@@ -109,6 +130,7 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
                     kind, dataset_id, seed, preset=args.preset, train_steps=train_steps, options=args.options,
                     mixed_precision=args.mixed_precision, eval_episodes=args.eval_episodes,
                     max_episode_steps=args.max_episode_steps, acting=acting, batch_size=batch_size,
+                    peer_options=peer_options.get(kind),
                 )
                 run_dir = os.path.join(args.output_dir, name, f"{kind}_seed{seed}")
                 if args.finished_only:

@@ -35,16 +35,17 @@ def iql_preset_for(dataset_id):
     return "antmaze" if "antmaze" in str(dataset_id).lower() else "locomotion"
 
 
-def make_baseline(kind, dataset_id, *, batch_size, seed, hindsight_goals=()):
+def make_baseline(kind, dataset_id, *, batch_size, seed, hindsight_goals=(), **options):
     """A new, untrained peer of MAGE (`kind` in `PEERS`) for `dataset_id`.
 
     `hindsight_goals` (state features, e.g. (0, 1)) relabels goals as MAGE's
     option of that name does: BC with them is GCBC, with OGBench's GCBC
-    network (`GCBC_SETTINGS`).
+    network (`GCBC_SETTINGS`). `options` override the peer's own settings
+    (e.g. `warmup_steps=300` for Decision Transformer).
     """
     from keras_mage.baselines import IQL, BehaviorCloning, DecisionTransformer
 
-    common = {"batch_size": batch_size, "seed": seed, "hindsight_goals": tuple(hindsight_goals)}
+    common = {"batch_size": batch_size, "seed": seed, "hindsight_goals": tuple(hindsight_goals), **options}
     if kind == "dt":
         return DecisionTransformer(**common)
     if kind == "bc":

@@ -26,7 +26,7 @@ from keras_mage.utils.files import save_model, write_json
 
 SCORES = ("success_rate", "normalized_score", "mean_return")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
-ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None}
+ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None}
 # Settings of how a trained agent is evaluated; `studies/acting_options.py` evaluates a kept agent under others.
 ACTING_SETTINGS = ("eval_episodes", "max_episode_steps") + REPORTED_OPTIONS
 
@@ -100,18 +100,19 @@ def compare_per_seed(runs):
 
 
 def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_precision, eval_episodes,
-                 max_episode_steps, acting, batch_size=None):
+                 max_episode_steps, acting, batch_size=None, peer_options=None):
     """What a finished run's report must match to be reused (JSON values, as stored).
 
     `acting` is the `ActingOptions` as the agent applies them; a baseline
     records only its one action per step (`replan_every`). `batch_size`: a
-    peer's own (None: MAGE's).
+    peer's own (None: MAGE's); `peer_options`: its own settings (None: its defaults).
     """
     acted = {name: getattr(acting, name) for name in REPORTED_OPTIONS} if kind == "mage" else {"replan_every": 1}
     settings = dict(
         kind=kind, dataset_id=dataset_id, seed=seed, preset=preset, train_steps=train_steps,
         options=options, mixed_precision=mixed_precision, eval_episodes=eval_episodes,
         max_episode_steps=max_episode_steps, batch_size=None if kind == "mage" else batch_size, **acted,
+        peer_options=None if kind == "mage" else peer_options or None,
         # The resolved configuration, so a run made before a preset's default changed is not reused.
         config=training.model_config(preset, options) if kind == "mage" else None,
     )
@@ -186,6 +187,7 @@ def run_once(settings, run_dir, *, acting, num_envs=10, devices=None):
         kind, settings["dataset_id"], preset=settings["preset"], train_steps=settings["train_steps"],
         seed=settings["seed"], devices=devices, dtype="mixed_bfloat16" if settings["mixed_precision"] else None,
         checkpoint_dir=checkpoint_dir, options=settings["options"], verbose=2, batch_size=settings["batch_size"],
+        peer_options=settings.get("peer_options"),
     )
     report = training.evaluate_and_save(
         model, history, settings["dataset_id"], run_dir, episodes=settings["eval_episodes"], seed=settings["seed"],

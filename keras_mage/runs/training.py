@@ -20,7 +20,7 @@ from keras_mage.utils.files import save_model, write_json
 
 def train_agent(
     kind, source, *, preset="small", train_steps=1000, seed=0, epochs=20, verbose=0, devices=None, dtype=None,
-    checkpoint_dir=None, options=None, batch_size=None,
+    checkpoint_dir=None, options=None, batch_size=None, peer_options=None,
 ):
     """Trains a MAGE model (`kind="mage"`) or one of its peers (`keras_mage.runs.agents.PEERS`).
 
@@ -30,7 +30,8 @@ def train_agent(
     parallel, see `keras_mage.distribution`), `dtype` (MAGE's dtype policy),
     `checkpoint_dir` (MAGE: atomic checkpoints, resumes) and `options` (MAGE
     preset overrides, e.g. `{"gumbel_hard": True}`; a peer takes their
-    `hindsight_goals`).
+    `hindsight_goals`); `peer_options` a peer's own settings (e.g.
+    `{"warmup_steps": 300}`).
     Returns `(model, history)`; `history.history["train_seconds"]` holds the
     time, that of the epochs an interrupted run checkpointed included, and
     `history.history["resumed_after_epochs"]` how many epochs it had done.
@@ -49,7 +50,7 @@ def train_agent(
         mage = _mage_to_train(preset, seed, options, dtype)
         model = mage if kind == "mage" else make_baseline(
             kind, source, batch_size=batch_size or mage.batch_size, seed=seed,
-            hindsight_goals=(options or {}).get("hindsight_goals", ()),
+            hindsight_goals=(options or {}).get("hindsight_goals", ()), **(peer_options or {}),
         )
         history = model.fit(
             source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options

@@ -146,7 +146,7 @@ def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_r
 
     output = tmp_path / "compare"
     arguments = TINY + ["--maze", "umaze", "--seeds", "1", "--agents", "bc", "iql", "dt", "--steps", "iql=6",
-                        "--batch-size", "iql=16", "--output-dir", str(output)]
+                        "--batch-size", "iql=16", "--peer-set", "dt.warmup_steps=3", "--output-dir", str(output)]
     recipe("compare")["main"](arguments)
     comparison = json.loads((output / "comparison.json").read_text())
     assert set(comparison["per_maze"]["umaze"]) == {"dataset_id", "bc", "iql", "dt"}  # no MAGE: no differences
@@ -159,7 +159,9 @@ def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_r
     assert comparison["per_maze"]["umaze"]["iql"]["summary"]["train_seconds"]["mean"] == iql["train_seconds"]
     dt = json.loads((output / "umaze" / "dt_seed1" / "report.json").read_text())
     assert dt["return_update"] == "decrement"  # Decision Transformer's own rule
-    assert keras.saving.load_model(dt["keras_file"]).__class__.__name__ == "DecisionTransformer"
+    assert dt["settings"]["peer_options"] == {"warmup_steps": 3} and iql["settings"]["peer_options"] is None
+    restored_dt = keras.saving.load_model(dt["keras_file"])
+    assert restored_dt.__class__.__name__ == "DecisionTransformer" and restored_dt.warmup_steps == 3
     (output / "comparison.json").unlink()
     recipe("compare")["main"](arguments[:-2] + ["--seeds", "1", "2", "--finished-only", "--output-dir", str(output)])
     summary = json.loads((output / "comparison.json").read_text())["per_maze"]["umaze"]
@@ -174,6 +176,9 @@ def test_budgets_per_agent_published_or_given():
     assert compare["budgets"](args) == {"mage": (100, None), "bc": (10_000, 100), "iql": (7, 256), "dt": (100_000, 8)}
     args.published_budgets = False
     assert compare["budgets"](args) == {"mage": (100, None), "bc": (100, None), "iql": (7, None), "dt": (100, 8)}
+    assert compare["peer_setting"]("dt.warmup_steps=300") == ("dt", "warmup_steps", 300)
+    with pytest.raises(argparse.ArgumentTypeError, match="KIND.NAME=VALUE"):
+        compare["peer_setting"]("mage.width=3")
     parse = compare["budget_pairs"](("bc", "iql"))
     assert parse("bc=100") == ("bc", 100)
     for text in ("mage=5", "bc=0", "bc=x", "bc"):
