@@ -21,9 +21,9 @@ trained agent (MAGE: the `agent` directory; a peer: `model.keras`), which
 directory and settings reuses a finished run instead of training it again, so
 an interrupted comparison resumes, and seeds run as separate processes are
 summarised by a last run over all of them (`--finished-only` trains nothing:
-it summarises what has finished and names what has not). A MAGE run cut off mid-training
-resumes from its last epoch checkpoint (`<run>/checkpoint`). The runs
-themselves: `keras_mage.runs.comparison`.
+it summarises what has finished and names what has not). A MAGE run cut off
+mid-training resumes from its last epoch checkpoint (`<run>/checkpoint`).
+The runs themselves: `keras_mage.runs.comparison`.
 
 Example:
 
@@ -31,7 +31,6 @@ Example:
 """
 
 import argparse
-import ast
 import os
 import sys
 
@@ -68,11 +67,7 @@ def peer_setting(text):
     if not separator or kind not in agents.PEERS or not name.isidentifier():
         raise argparse.ArgumentTypeError(
             f"{text!r}: use KIND.NAME=VALUE with KIND one of {', '.join(agents.PEERS)}, e.g. dt.warmup_steps=300")
-    try:
-        value = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        pass
-    return kind, name, value
+    return kind, name, recipe_cli.literal(value)
 
 
 def budgets(args):

@@ -83,6 +83,14 @@ def temporal_ensemble_rate(text):
         raise argparse.ArgumentTypeError(f"takes a number >= 0 or 'off', got {text!r}") from None
 
 
+def literal(text):
+    """`text` as the Python literal it spells (`"3"` -> 3, `"(0, 1)"` -> (0, 1)), else the string itself."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
 def parse_options(pairs):
     """`["head_width=128", "gumbel_hard=True"]` -> `{"head_width": 128, "gumbel_hard": True}`.
 
@@ -95,10 +103,7 @@ def parse_options(pairs):
         name, separator, value = pair.partition("=")
         if not separator or not name:
             raise ValueError(f"--set takes OPTION=VALUE, got {pair!r}.")
-        try:
-            value = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            pass
+        value = literal(value)
         try:
             check_options({name.strip(): value})
         except ValueError as error:

@@ -29,8 +29,7 @@ import os
 
 import numpy as np
 
-from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX
-from keras_mage.datagen.catalogue import ogbench_env_id, ogbench_regenerated_dir
+from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX, ogbench_env_id, ogbench_regenerated_dir
 from keras_mage.progress import progress_bar
 from keras_mage.utils.files import atomic_path
 from keras_mage.version import __version__

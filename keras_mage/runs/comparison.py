@@ -119,11 +119,15 @@ def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_
     return json.loads(json.dumps(settings))
 
 
-def finished_report(run_dir, settings):
-    """The report a finished run left in `run_dir`, or None; stops if its settings differ."""
+def finished_report(run_dir, settings, acting_hint=True):
+    """The report a finished run left in `run_dir`, or None; stops if its settings differ.
+
+    `acting_hint`: where only acting settings differ, the message says how
+    `studies/acting_options.py` scores the kept agent again (runs it can evaluate).
+    """
     report = _read_json(os.path.join(run_dir, "report.json"))
     if report is not None:
-        _check_same_settings(run_dir, "finished run", report.get("settings", {}), settings)
+        _check_same_settings(run_dir, "finished run", report.get("settings", {}), settings, acting_hint)
     return report
 
 
@@ -145,14 +149,14 @@ def _read_json(path):
         return json.load(file)
 
 
-def _check_same_settings(run_dir, what, stored, settings):
+def _check_same_settings(run_dir, what, stored, settings, acting_hint=False):
     stored = {**ADDED_SETTINGS, **stored}
     if stored.get("config"):  # model options added since take their defaults, as loading the agent does
         stored["config"] = {**PRESET_DEFAULTS, **stored["config"]}
     differing = sorted(key for key in settings if stored.get(key) != settings[key])
     if differing:
         changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)
-        acting_only = what == "finished run" and "eval_episodes" in settings and set(differing) <= set(ACTING_SETTINGS)
+        acting_only = acting_hint and set(differing) <= set(ACTING_SETTINGS)
         raise SystemExit(
             f"{run_dir} holds a {what} with other settings ({changes}). "
             "Pass another --output-dir, or delete that run to train it again."

@@ -79,7 +79,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
 
     settings = run_settings(agent, dataset_id, seed, preset=preset, train_steps=train_steps, options=options,
                             episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps)
-    report = finished_report(output_dir, settings)
+    report = finished_report(output_dir, settings, acting_hint=False)  # acting_options.py knows no OGBench tasks
     if report is not None:
         return report
     checkpoint = checkpoint_for(output_dir, settings) if agent == "mage" else None
@@ -169,13 +169,13 @@ def write_summary(output_dir):
     with atomic_path(os.path.join(output_dir, "summary.md")) as temporary, open(temporary, "w") as file:
         file.write(table + "\n")
     print(table, flush=True)
+    titles = {name: name.removeprefix("pointmaze-").removesuffix("-v0") for name in reports}
     per_dataset = {
-        name.removeprefix("pointmaze-").removesuffix("-v0"): {
+        titles[name]: {
             AGENT_LABELS[agent]: {"summary": summarise(runs), "per_seed": runs} for agent, runs in by_agent.items()
         } for name, by_agent in reports.items()
     }
-    published = {name.removeprefix("pointmaze-").removesuffix("-v0"): PUBLISHED_SUCCESS.get(name, {})
-                 for name in reports}
+    published = {titles[name]: PUBLISHED_SUCCESS.get(name, {}) for name in reports}
     plot_comparison(per_dataset, os.path.join(output_dir, "ogbench.png"), agents=tuple(AGENT_LABELS.values()),
                     published=published)
     return reports
