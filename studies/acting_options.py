@@ -11,7 +11,15 @@ step) and is evaluated once. Without `--options` it compares the
 target-return rules (`keras_mage.control.acting_options.RETURN_UPDATES`; "estimated"
 only when every MAGE agent has a return head); this is how the default rule
 was chosen (docs/acting.md). `--plots DIR` also draws each evaluation's
-trajectories over the maze (`DIR/<agent path>__<options>.png`).
+trajectories over the maze (`DIR/<agent path>__<options>.png`). Each line also
+gives how fast the goal is reached and the share of the remaining steps spent
+at it (`steps_to_goal`, `goal_share`: docs/acting.md).
+
+`--critics` pairs each MAGE agent (in order) with an IQL agent trained on the
+same data: at each new plan MAGE proposes `--candidates` plans (its own, then
+samples at `--candidate-temperature`) and the critic keeps the one whose
+first action has the highest Q (IDQL's selection, Hansen-Estruch et al. 2023);
+a study of what MAGE's plans contain, not an acting option of the library.
 
 Example:
 
@@ -19,6 +27,8 @@ Example:
     KERAS_BACKEND=jax python studies/acting_options.py outputs/compare_bc/large/mage_seed*/agent \
         outputs/compare_bc/large/bc_seed*/model.keras --seed 1000 \
         --options '{}' '{"temperature": 1.0}' '{"guidance_scale": 2.0}'
+    KERAS_BACKEND=jax python studies/acting_options.py runs/after/large/mage_seed0/agent --options '{}' \
+        --critics runs/peers/large/iql_seed0/model.keras --candidates 8
 """
 
 import argparse
@@ -36,6 +46,11 @@ def main():
     parser.add_argument("--max-episode-steps", type=int, default=None,
                         help="shorter time limit, as the recipes' option (default: the env's)")
     parser.add_argument("--plots", default=None, help="directory for each evaluation's trajectory plot")
+    parser.add_argument("--critics", nargs="+", default=None,
+                        help="IQL .keras files, one per MAGE agent: its critic picks among MAGE's candidate plans")
+    parser.add_argument("--candidates", type=int, default=8, help="plans proposed per replan with --critics")
+    parser.add_argument("--candidate-temperature", type=float, default=1.0,
+                        help="sampling temperature of the candidates after the first (the agent's own plan)")
     args = parser.parse_args()
 
     import numpy as np
@@ -48,6 +63,11 @@ def main():
     models = {path: model for path, model in agents.items() if isinstance(model, keras_mage.MAGE)}
     baselines = {path: model for path, model in agents.items() if path not in models}
     estimates = all(model.return_head for model in models.values())
+    if args.critics:
+        if len(args.critics) != len(models):
+            parser.error(f"--critics: {len(args.critics)} given for {len(models)} MAGE agent(s); give one per agent.")
+        models = {path: _CriticSelection(model, _load(critic), args.candidates, args.candidate_temperature)
+                  for (path, model), critic in zip(models.items(), args.critics)}
     rules = [rule for rule in RETURN_UPDATES if estimates or rule != "estimated"]
     option_sets = args.options or [{"return_update": rule} for rule in rules]
     runs = [("MAGE", models, options) for options in option_sets]
@@ -61,13 +81,45 @@ def main():
             report = evaluate(model, episodes=args.episodes, num_envs=args.num_envs, seed=seed,
                               max_episode_steps=args.max_episode_steps, policy_options=options, progress=False)
             rows.append((report["success_rate"], report["normalized_score"], report["mean_return"]))
+            timing = ("" if report["goal_share"] is None else
+                      f"  steps to goal {report['steps_to_goal']:.0f}  share at goal {report['goal_share']:.3f}")
             print(f"{path} {json.dumps(options)}: success {rows[-1][0]:.2f}  normalised {rows[-1][1]:.3f}  "
-                  f"return {rows[-1][2]:.1f}", flush=True)
+                  f"return {rows[-1][2]:.1f}{timing}", flush=True)
             if args.plots:
                 _plot(report, args.plots, path, options)
         success, normalised, returns = np.mean(rows, axis=0)
         print(f"mean over {len(group)} {kind} agent(s), {args.episodes} episodes each, {json.dumps(options)}: "
               f"success {success:.3f}  normalised {normalised:.3f}  return {returns:.1f}", flush=True)
+
+
+class _CriticSelection:
+    """A MAGE agent whose plans are chosen by a critic among `candidates` proposals (see the module docstring)."""
+
+    def __init__(self, model, critic, candidates, temperature):
+        if candidates < 1 or not hasattr(critic, "predict_q_values"):
+            raise ValueError("--critics takes IQL agents (with `predict_q_values`) and --candidates >= 1.")
+        self.model, self.critic, self.candidates, self.temperature = model, critic, candidates, temperature
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def predict_actions(self, states, goals, target_returns, **sampling):
+        import numpy as np
+
+        own = np.asarray(self.model.predict_actions(states, goals, target_returns, **sampling))
+        count, extra = len(states), self.candidates - 1
+        if extra == 0:
+            return own
+
+        def tile(x, times):
+            return None if x is None else np.tile(np.asarray(x), (times,) + (1,) * (np.ndim(x) - 1))
+
+        sampled = self.model.predict_actions(tile(states, extra), tile(goals, extra), tile(target_returns, extra),
+                                             temperature=self.temperature)
+        plans = np.concatenate([own[None], np.asarray(sampled).reshape(extra, *own.shape)])  # (candidates, batch, ...)
+        q = self.critic.predict_q_values(tile(states, self.candidates), tile(goals, self.candidates),
+                                         plans[:, :, 0].reshape(self.candidates * count, -1))
+        return plans[q.reshape(self.candidates, count).argmax(0), np.arange(count)]
 
 
 def _plot(report, directory, path, options):

@@ -46,6 +46,7 @@ Example:
 import math
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_mage.baselines.base import OfflineBaseline, dense_stack, seeded_glorot
@@ -144,6 +145,20 @@ class IQL(OfflineBaseline):
     def call(self, inputs, training=False):
         """The actor's mean actions (batch, 1, da) from a batch dict (normalised window starts and goals)."""
         return ops.expand_dims(self.actor(self.state_features(inputs), training=training), 1)
+
+    def predict_q_values(self, observations, goals, actions):
+        """min(Q1, Q2) (batch,) of raw states, goals and raw actions (batch, da): the critic, e.g. to rank plans.
+
+        >>> agent.predict_q_values(states, goals, actions).shape  # doctest: +SKIP
+        (10,)
+        """
+        from keras_mage.models.acting import normalized_inputs
+
+        self.check_built()
+        states, goals = normalized_inputs(self, observations, goals)
+        features = self.state_features({"observations": states[:, None]} | ({} if goals is None else {"goals": goals}))
+        pairs = ops.concatenate([features, ops.convert_to_tensor(np.asarray(actions, "float32"))], axis=-1)
+        return ops.convert_to_numpy(ops.minimum(*[net(pairs)[:, 0] for net in self.q_nets]))
 
     def transitions(self, x):
         """(s, a, r, s', done, mask) of the windows' first steps, as explained in the module docstring."""

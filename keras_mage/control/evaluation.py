@@ -62,7 +62,9 @@ def evaluate(
             (`default_workers`), none below. The episodes are the same either way.
     Returns:
         success_rate, normalized_score, mean_return (each with `_stderr`),
-        mean_episode_length, `per_episode` lists, `trajectories` (xy, goal,
+        mean_episode_length, `steps_to_goal` and `goal_share` (how fast the
+        goal is reached and how long the agent stays: `_goal_timing`),
+        `per_episode` lists, `trajectories` (xy, goal,
         actions, seed, success per episode) and `env_spec` (JSON string).
     """
     import gymnasium as gym
@@ -208,7 +210,7 @@ class _EpisodeRunner:
         for env, episode in assigned.items():
             if episode is not None:
                 episode.update(xy=[_xy(observations, env)], goal=_goal(observations, env), actions=[])
-                episode.update({"return": 0.0, "success": False, "first_success": None})
+                episode.update({"return": 0.0, "success": False, "first_success": None, "steps_at_goal": 0})
             self.current[env] = episode
 
     def record(self, actions, observations, rewards, ended, infos):
@@ -221,6 +223,7 @@ class _EpisodeRunner:
             episode["actions"].append(np.asarray(actions[env], np.float32))
             episode["xy"].append(_xy(observations, env))
             episode["return"] += float(rewards[env])
+            episode["steps_at_goal"] += int(success[env])
             if success[env] and not episode["success"]:
                 episode["success"], episode["first_success"] = True, len(episode["actions"])
             if ended[env]:
@@ -274,14 +277,32 @@ def _summary(episodes, target, seed, num_envs):
         scores = (returns - target.ref_min_score) / span
         results["normalized_score"], results["normalized_score_stderr"] = mean_stderr(scores)
     results["mean_episode_length"] = float(np.mean([e["length"] for e in episodes]))
+    results.update(_goal_timing(episodes))
     results["per_episode"] = {
         "seed": [e["seed"] for e in episodes],
         "return": returns.tolist(),
         "success": [bool(e["success"]) for e in episodes],
         "first_success_step": [e["first_success"] for e in episodes],
+        "steps_at_goal": [e["steps_at_goal"] for e in episodes],
         "length": [e["length"] for e in episodes],
     }
     results["trajectories"] = [
         {key: e[key] for key in ("seed", "xy", "goal", "actions", "success", "return")} for e in episodes
     ]
     return results
+
+
+def _goal_timing(episodes):
+    """How fast the goal is reached and how much of the rest of the episode is spent there.
+
+    `steps_to_goal`: the mean first success step of the episodes that
+    succeed; `goal_share`: their mean share of steps at the goal from that
+    step to the episode's end (1.0: it never leaves). Together they split a
+    continuing env's return: an agent that reaches the goal fast but does not
+    stay scores low on the normalised score. None where no episode succeeds.
+    """
+    reached = [e for e in episodes if e["first_success"] is not None]
+    if not reached:
+        return {"steps_to_goal": None, "goal_share": None}
+    shares = [e["steps_at_goal"] / (e["length"] - e["first_success"] + 1) for e in reached]
+    return {"steps_to_goal": float(np.mean([e["first_success"] for e in reached])), "goal_share": float(np.mean(shares))}

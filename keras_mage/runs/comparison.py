@@ -25,6 +25,8 @@ from keras_mage.runs.agents import AGENT_KINDS
 from keras_mage.utils.files import save_model, write_json
 
 SCORES = ("success_rate", "normalized_score", "mean_return")
+# Summarised too, not differenced: how fast the goal is reached and how long the agent stays (`evaluate`).
+GOAL_TIMING = ("steps_to_goal", "goal_share")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
 ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None}
 # Settings of how a trained agent is evaluated; `studies/acting_options.py` evaluates a kept agent under others.
@@ -32,9 +34,9 @@ ACTING_SETTINGS = ("eval_episodes", "max_episode_steps") + REPORTED_OPTIONS
 
 
 def summarise(per_seed):
-    """Mean and standard error over seeds of each score (and of the training seconds) in a list of reports."""
+    """Mean and standard error over seeds of each score (goal timing and training seconds too) in a list of reports."""
     summary = {}
-    for key in SCORES + ("train_seconds",):
+    for key in SCORES + GOAL_TIMING + ("train_seconds",):
         values = [report[key] for report in per_seed if report.get(key) is not None]
         if values:
             mean, stderr = mean_stderr(values)

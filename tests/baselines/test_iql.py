@@ -127,6 +127,20 @@ def test_actions_have_the_policy_shape_and_stay_within_data_bounds(trained):
         IQL().predict_actions(np.zeros((1, 3)))
 
 
+def test_q_values_rank_the_rewarded_action_first(trained):
+    model, _ = trained
+    rng = np.random.default_rng(3)
+    states, goals = rng.normal(size=(32, 3)), rng.normal(size=(32, 2))
+    rewarded = model.predict_q_values(states, goals, np.full((32, 1), 0.5))
+    unrewarded = model.predict_q_values(states, goals, np.full((32, 1), -0.5))
+    assert rewarded.shape == (32,) and np.mean(rewarded > unrewarded) > 0.9
+    features = np.concatenate([(states - model.data_statistics.observation_mean) / model.data_statistics.observation_std,
+                               (goals - model.data_statistics.goal_mean) / model.data_statistics.goal_std,
+                               np.full((32, 1), 0.5)], axis=-1).astype("float32")
+    by_hand = np.minimum(*[keras.ops.convert_to_numpy(net(features))[:, 0] for net in model.q_nets])
+    np.testing.assert_allclose(rewarded, by_hand, rtol=1e-4, atol=1e-5)
+
+
 def test_advantage_weighting_prefers_the_rewarded_action():
     # The data's mean action is 0 (what behaviour cloning learns); IQL's actor should move toward +0.5.
     model = small_iql(tau=0.05)  # a faster target than the paper's, so that Q's ranking shows in 100 steps

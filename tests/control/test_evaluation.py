@@ -17,6 +17,9 @@ def test_success_counts_if_reached_at_any_step(make_agent, blinking_env):
     assert results["per_episode"]["first_success_step"] == [3] * 5
     assert results["per_episode"]["length"] == [6] * 5
     assert results["mean_return"] == 1.0
+    assert results["per_episode"]["steps_at_goal"] == [1] * 5
+    assert results["steps_to_goal"] == 3.0
+    assert results["goal_share"] == pytest.approx(1 / 4)  # at the goal on 1 of steps 3-6
 
 
 def test_never_reaching_the_goal_scores_zero(make_agent, blinking_env):
@@ -24,6 +27,7 @@ def test_never_reaching_the_goal_scores_zero(make_agent, blinking_env):
                        progress=False)
     assert results["success_rate"] == 0.0 and results["success_rate_stderr"] == 0.0
     assert results["per_episode"]["first_success_step"] == [None] * 3
+    assert results["steps_to_goal"] is None and results["goal_share"] is None
 
 
 def test_normalized_score_uses_reference_returns(make_agent, blinking_env):

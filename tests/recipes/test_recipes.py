@@ -210,6 +210,9 @@ def test_compare_summary_is_mean_and_standard_error():
     assert summary["success_rate"]["mean"] == pytest.approx(0.3)
     assert summary["success_rate"]["stderr"] == pytest.approx(np.std([0.2, 0.4], ddof=1) / np.sqrt(2))
     assert "normalized_score" not in summary and summary["mean_return"]["mean"] == 2.0
+    assert "goal_share" not in summary  # reports from before the goal timing existed
+    timed = summarise([{**report, "goal_share": share} for report, share in zip(reports, (0.1, 0.3))])
+    assert timed["goal_share"]["mean"] == pytest.approx(0.2) and timed["goal_share"]["seeds"] == 2
 
 
 def test_compare_pairs_seeds_mage_minus_bc():
