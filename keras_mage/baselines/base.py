@@ -133,12 +133,16 @@ class OfflineBaseline(keras.Model):
         """The optimizer `fit` compiles with when the model is not compiled yet: Adam at `learning_rate`."""
         return keras.optimizers.Adam(self.learning_rate)
 
+    def acting_batch(self, observations, goals=None):
+        """A one-step batch dict of raw states and goals, normalised with the stored statistics (checks it is built)."""
+        self.check_built()
+        states, goals = normalized_inputs(self, observations, goals)
+        return {"observations": states[:, None]} | ({} if goals is None else {"goals": goals})
+
     def predict_actions(self, observations, goals=None, target_returns=None, **sampling_options):
         """Raw actions (batch, 1, da) for raw states and goals; returns and sampling options are ignored."""
-        self.check_built()
+        batch = self.acting_batch(observations, goals)
         statistics = statistics_of(self)
-        states, goals = normalized_inputs(self, observations, goals)
-        batch = {"observations": states[:, None]} | ({} if goals is None else {"goals": goals})
         actions = ops.convert_to_numpy(self(batch, training=False))
         return np.clip(actions, statistics.action_low, statistics.action_high)
 

@@ -152,11 +152,7 @@ class IQL(OfflineBaseline):
         >>> agent.predict_q_values(states, goals, actions).shape  # doctest: +SKIP
         (10,)
         """
-        from keras_mage.models.acting import normalized_inputs
-
-        self.check_built()
-        states, goals = normalized_inputs(self, observations, goals)
-        features = self.state_features({"observations": states[:, None]} | ({} if goals is None else {"goals": goals}))
+        features = self.state_features(self.acting_batch(observations, goals))
         pairs = ops.concatenate([features, ops.convert_to_tensor(np.asarray(actions, "float32"))], axis=-1)
         return ops.convert_to_numpy(ops.minimum(*[net(pairs)[:, 0] for net in self.q_nets]))
 
