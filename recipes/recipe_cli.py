@@ -20,8 +20,14 @@ def new_parser(description):
     return argparse.ArgumentParser(description=description, formatter_class=_DefaultsHelpFormatter)
 
 
-def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_steps, output_dir="outputs"):
-    """The options every recipe takes, with the recipe's defaults."""
+def add_common_arguments(
+    parser, *, preset, train_steps, eval_episodes, dataset_steps, output_dir="outputs", preset_options=None
+):
+    """The options every recipe takes, with the recipe's defaults.
+
+    `preset_options` (e.g. `{"batch_size": 128}`) are the recipe's own settings of
+    preset options, applied to a named preset under the user's `--set`.
+    """
     parser.add_argument("--preset", default=preset, help="MAGE preset name or saved agent directory")
     parser.add_argument("--train-steps", type=int, default=train_steps, help="gradient steps per model")
     parser.add_argument("--eval-episodes", type=int, default=eval_episodes, help="evaluation episodes per model")
@@ -60,10 +66,13 @@ def add_common_arguments(parser, *, preset, train_steps, eval_episodes, dataset_
     )
     parser.add_argument("--mixed-precision", action="store_true", help="train MAGE with the mixed_bfloat16 policy")
     parser.add_argument("--checkpoint-dir", default=None, help="atomic epoch checkpoints; rerun to resume")
+    recipe_sets = ", ".join(f"{name}={value}" for name, value in (preset_options or {}).items())
     parser.add_argument(
         "--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
-        help="override a MAGE preset option, e.g. --set gumbel_hard=False --set head_width=128 (repeatable)",
+        help="override a MAGE preset option, e.g. --set gumbel_hard=False --set head_width=128 (repeatable)"
+        + (f"; this recipe sets {recipe_sets} for a named preset" if recipe_sets else ""),
     )
+    parser.set_defaults(preset_options=dict(preset_options or {}))
     return parser
 
 
@@ -131,6 +140,8 @@ def parse_arguments(parser, argv=None):
         args.options = parse_options(args.options)
         if training.is_saved_agent(args.preset):
             training.check_no_overrides_for_agent(args.preset, args.options, args.mixed_precision)
+        else:
+            args.options = {**args.preset_options, **args.options}
         acting = ActingOptions(
             return_update=args.return_update, replan_every=args.replan_every, guidance_scale=args.guidance_scale,
             temporal_ensemble=args.temporal_ensemble,

@@ -313,6 +313,19 @@ def test_set_flag_with_wrong_type_fails_at_parse(capsys, option, message):
     assert message in " ".join(capsys.readouterr().err.split())
 
 
+def test_recipe_preset_options_apply_under_set_and_never_to_a_saved_agent(tmp_path, capsys):
+    parser = recipe_cli.add_common_arguments(recipe_cli.new_parser("test"), preset="tiny", train_steps=1,
+                                             eval_episodes=1, dataset_steps=1, preset_options={"batch_size": 128})
+    assert recipe_cli.parse_arguments(parser, []).options == {"batch_size": 128}
+    assert recipe_cli.parse_arguments(parser, ["--set", "batch_size=32", "--set", "head_width=16"]).options == {
+        "batch_size": 32, "head_width": 16}
+    fake_agent(tmp_path / "agent", {"action_chunk": 1})
+    assert recipe_cli.parse_arguments(parser, ["--preset", str(tmp_path / "agent")]).options == {}
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--help"])
+    assert "this recipe sets batch_size=128 for a named preset" in " ".join(capsys.readouterr().out.split())
+
+
 def test_set_options_parse_literals_and_strings():
     parsed = recipe_cli.parse_options(["gumbel_hard=True", "head_width=128", "head_activation=gelu", "scale_schedule=(1, 2)"])
     assert parsed == {"gumbel_hard": True, "head_width": 128, "head_activation": "gelu", "scale_schedule": (1, 2)}
