@@ -102,7 +102,10 @@ class OfflineBaseline(keras.Model):
         return features
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, **kwargs):
-        """Trains on an offline dataset (any `keras_mage.data.load_episodes` source) or batches."""
+        """Trains on an offline dataset (any `keras_mage.data.load_episodes` source) or batches.
+
+        A dict of window arrays is cut into batches of `batch_size`, by default the model's.
+        """
         x, statistics = as_training_data(
             x,
             horizon=self.window_horizon,
@@ -120,7 +123,9 @@ class OfflineBaseline(keras.Model):
             self.data_statistics = statistics
         if not self.compiled:
             self.compile(optimizer=self.make_optimizer())
-        if not isinstance(x, dict):
+        if isinstance(x, dict):
+            kwargs["batch_size"] = batch_size or self.batch_size  # arrays: the model's batch size, as for datasets
+        else:
             kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
         return super().fit(x, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)
 

@@ -387,6 +387,9 @@ class MAGE(keras.Model):
     ):
         """Trains on an offline dataset or ready batches; compiles with defaults if needed.
 
+        A dict of window arrays is cut into batches of `batch_size`, by
+        default the preset's (as a dataset is); other ready batches pass as they are.
+
         Raw sources are windowed by `keras_mage.data.make_dataset` and their
         normalisation statistics are stored in the model (kept if the model
         already has some, so continued training normalises the same way).
@@ -418,7 +421,9 @@ class MAGE(keras.Model):
             settings = checkpoint.run_settings(self, epochs, steps_per_epoch, batch_size or self.options["batch_size"])
             if resumed:
                 checkpoint.check_settings(resumed, settings)
-        if not isinstance(x, dict):
+        if isinstance(x, dict):
+            batch_size = batch_size or self.options["batch_size"]  # arrays: the preset's batch size, as for datasets
+        else:
             batch_size = None
             kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
         shapes = None if self.built else batch_shapes(x)

@@ -82,3 +82,15 @@ def test_hindsight_goals_make_it_gcbc(reloaded):
     for peer in (IQL, DecisionTransformer):
         with pytest.raises(ValueError, match="cannot train on hindsight goals"):
             peer(hindsight_goals=(0, 1))
+
+
+def test_batch_arrays_train_at_the_models_batch_size(make_goal_episodes):
+    import keras
+
+    from keras_mage import data
+
+    episodes = make_goal_episodes()
+    batches = next(iter(data.make_dataset(episodes, 1, 48)[0]))  # one window batch of 48, as arrays
+    model = BehaviorCloning(hidden_units=(8,), batch_size=16, seed=0)
+    model.fit({k: np.asarray(v) for k, v in batches.items()}, epochs=1, verbose=0)
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 3  # 48 / 16, not Keras's 32 a batch

@@ -192,6 +192,12 @@ def test_window_stride_reaches_the_windows_fit_builds(monkeypatch):
     assert keras_mage.MAGE.from_config(model.get_config()).window_stride == 3
 
 
+def test_batch_arrays_train_at_the_presets_batch_size(make_batches):
+    model = keras_mage.MAGE.from_preset("tiny", seed=0, batch_size=16, tokenizer_warmup_steps=1)
+    model.fit(make_batches(n=48), epochs=1, verbose=0)  # no batch_size: the preset's 16, not Keras's 32
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 3
+
+
 def test_batch_errors_name_the_problem(trained_tiny, batches):
     model, _ = trained_tiny
     short = {k: (v[:, :6] if v.ndim >= 2 and k != "goals" else v) for k, v in batches.items()}
