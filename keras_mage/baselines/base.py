@@ -106,10 +106,11 @@ class OfflineBaseline(keras.Model):
 
         A dict of window arrays is cut into batches of `batch_size`, by default the model's.
         """
+        batch_size = batch_size or self.batch_size
         x, statistics = as_training_data(
             x,
             horizon=self.window_horizon,
-            batch_size=batch_size or self.batch_size,
+            batch_size=batch_size,
             statistics=self.data_statistics,
             discount=self.discount,
             reward_scale=self.reward_scale,
@@ -124,7 +125,7 @@ class OfflineBaseline(keras.Model):
         if not self.compiled:
             self.compile(optimizer=self.make_optimizer())
         if isinstance(x, dict):
-            kwargs["batch_size"] = batch_size or self.batch_size  # arrays: the model's batch size, as for datasets
+            kwargs["batch_size"] = batch_size  # arrays: cut into the model's batches, as a dataset is
         else:
             kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
         return super().fit(x, epochs=epochs, steps_per_epoch=steps_per_epoch, **kwargs)

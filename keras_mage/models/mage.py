@@ -399,11 +399,12 @@ class MAGE(keras.Model):
         """
         resumed = checkpoint.latest(checkpoint_dir) if checkpoint_dir else None
         initial_epoch = resumed.state["epochs"] if resumed else 0
+        batch_size = batch_size or self.options["batch_size"]
         x, statistics = as_training_data(
             x,
             horizon=self.horizon,
             window_stride=self.window_stride,
-            batch_size=batch_size or self.options["batch_size"],
+            batch_size=batch_size,
             statistics=self.data_statistics,
             discount=self.discount,
             reward_scale=self.reward_scale,
@@ -418,12 +419,10 @@ class MAGE(keras.Model):
         if not self.compiled:
             self.compile()
         if checkpoint_dir:
-            settings = checkpoint.run_settings(self, epochs, steps_per_epoch, batch_size or self.options["batch_size"])
+            settings = checkpoint.run_settings(self, epochs, steps_per_epoch, batch_size)
             if resumed:
                 checkpoint.check_settings(resumed, settings)
-        if isinstance(x, dict):
-            batch_size = batch_size or self.options["batch_size"]  # arrays: the preset's batch size, as for datasets
-        else:
+        if not isinstance(x, dict):  # arrays are cut into batches of batch_size; datasets come batched
             batch_size = None
             kwargs.setdefault("shuffle", False)  # datasets arrive shuffled (seeded) already
         shapes = None if self.built else batch_shapes(x)
