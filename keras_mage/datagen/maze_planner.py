@@ -39,15 +39,7 @@ class MazePlanner:
         if goal_cell not in self._distances:
             if goal_cell not in self.free:
                 raise ValueError(f"Goal cell {goal_cell} is a wall or outside the maze.")
-            dist, queue = {goal_cell: 0}, deque([goal_cell])
-            while queue:
-                r, c = queue.popleft()
-                for dr, dc in _MOVES:
-                    cell = (r + dr, c + dc)
-                    if cell in self.free and cell not in dist:
-                        dist[cell] = dist[(r, c)] + 1
-                        queue.append(cell)
-            self._distances[goal_cell] = dist
+            self._distances[goal_cell] = breadth_first_distances(self.free, goal_cell)
         return self._distances[goal_cell]
 
     def next_cell(self, cell, goal_cell):
@@ -70,3 +62,21 @@ class MazePlanner:
     def for_env(cls, env):
         """Planner for a (wrapped) Gymnasium-Robotics maze env."""
         return cls(env.unwrapped.maze.maze_map)
+
+
+def breadth_first_distances(free, start, moves=_MOVES):
+    """Steps from ``start`` to each cell of ``free`` it reaches, in the order visited (``moves`` in turn).
+
+    Example:
+        >>> breadth_first_distances({(0, 0), (0, 1), (1, 1)}, (0, 0))
+        {(0, 0): 0, (0, 1): 1, (1, 1): 2}
+    """
+    distances, queue = {start: 0}, deque([start])
+    while queue:
+        r, c = queue.popleft()
+        for dr, dc in moves:
+            cell = (r + dr, c + dc)
+            if cell in free and cell not in distances:
+                distances[cell] = distances[(r, c)] + 1
+                queue.append(cell)
+    return distances

@@ -30,6 +30,7 @@ import os
 import numpy as np
 
 from keras_mage.datagen.catalogue import OGBENCH_REGENERATED_PREFIX, ogbench_env_id, ogbench_regenerated_dir
+from keras_mage.datagen.maze_planner import breadth_first_distances
 from keras_mage.progress import progress_bar
 from keras_mage.utils.files import atomic_path
 from keras_mage.version import __version__
@@ -121,20 +122,8 @@ class MazeCells:
 
     def at_distance(self, start, steps):
         """Free cells exactly `steps` moves from `start` (breadth-first, 4-neighbourhood), in visiting order."""
-        distance = {start: 0}
-        queue = collections.deque([start])
-        found = []
-        while queue:
-            i, j = queue.popleft()
-            for di, dj in ((-1, 0), (0, -1), (1, 0), (0, 1)):
-                cell = (i + di, j + dj)
-                inside = 0 <= cell[0] < self.map.shape[0] and 0 <= cell[1] < self.map.shape[1]
-                if inside and self.map[cell] == 0 and cell not in distance:
-                    distance[cell] = distance[(i, j)] + 1
-                    queue.append(cell)
-                    if distance[cell] == steps:
-                        found.append(cell)
-        return found
+        distances = breadth_first_distances(set(self.free), start, moves=((-1, 0), (0, -1), (1, 0), (0, 1)))
+        return [cell for cell, distance in distances.items() if distance == steps]
 
 
 def _episode(env, cells, dataset_type, noise, rng, seed=None):

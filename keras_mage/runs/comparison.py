@@ -107,7 +107,9 @@ def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_
 
     `acting` is the `ActingOptions` as the agent applies them; a baseline
     records only its one action per step (`replan_every`). `batch_size`: a
-    peer's own (None: MAGE's); `peer_options`: its own settings (None: its defaults).
+    peer's own (None: MAGE's); `peer_options`: its own settings (None: its
+    defaults). A peer's settings keep only what it takes of MAGE's
+    (`peer_settings`).
     """
     acted = {name: getattr(acting, name) for name in REPORTED_OPTIONS} if kind == "mage" else {"replan_every": 1}
     settings = dict(
@@ -118,7 +120,33 @@ def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_
         # The resolved configuration, so a run made before a preset's default changed is not reused.
         config=training.model_config(preset, options) if kind == "mage" else None,
     )
-    return json.loads(json.dumps(settings))
+    return peer_settings(json.loads(json.dumps(settings)))
+
+
+def peer_settings(settings):
+    """A peer's run `settings` with MAGE's reduced to what the peer takes of them; MAGE's pass unchanged.
+
+    A peer trains at its own batch size or else at the MAGE preset's (resolved
+    here), takes only `hindsight_goals` of MAGE's options and no dtype policy:
+    changing another MAGE option keeps its finished runs. Settings stored before
+    this rule pass through it too, so those runs are still reused.
+
+    Example:
+
+        peer_settings({"kind": "bc", "preset": "tiny", "options": {"codebook_size": 8}, "batch_size": None})
+        # {"kind": "bc", "preset": None, "options": {}, "batch_size": 32}
+    """
+    if settings.get("kind", "mage") == "mage":
+        return settings
+    options = settings.get("options") or {}
+    batch_size = settings.get("batch_size")
+    if batch_size is None and settings.get("preset") is not None:
+        batch_size = training.model_config(settings["preset"], options)["batch_size"]
+    reduced = {**settings, "preset": None, "batch_size": batch_size,
+               "options": {"hindsight_goals": options["hindsight_goals"]} if options.get("hindsight_goals") else {}}
+    if "mixed_precision" in reduced:
+        reduced["mixed_precision"] = None
+    return reduced
 
 
 def finished_report(run_dir, settings, acting_hint=True):
@@ -152,7 +180,7 @@ def _read_json(path):
 
 
 def _check_same_settings(run_dir, what, stored, settings, acting_hint=False):
-    stored = {**ADDED_SETTINGS, **stored}
+    stored = peer_settings({**ADDED_SETTINGS, **stored})
     if stored.get("config"):  # model options added since take their defaults, as loading the agent does
         stored["config"] = {**PRESET_DEFAULTS, **stored["config"]}
     differing = sorted(key for key in settings if stored.get(key) != settings[key])

@@ -54,14 +54,15 @@ def dataset_for(name, data="regenerated", seed=0):
 def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episodes, batch_size=None,
                  max_episode_steps=None):
     """What a finished run's report must match to be reused (JSON values, as stored)."""
+    from keras_mage.runs.comparison import peer_settings
     from keras_mage.runs.training import model_config
 
     settings = dict(
-        kind=agent, dataset_id=dataset_id, seed=seed, preset=preset if agent == "mage" else None,
-        train_steps=train_steps, options=options, batch_size=batch_size, episodes_per_task=episodes,
-        max_episode_steps=max_episode_steps, config=model_config(preset, options) if agent == "mage" else None,
+        kind=agent, dataset_id=dataset_id, seed=seed, preset=preset, train_steps=train_steps, options=options,
+        batch_size=batch_size, episodes_per_task=episodes, max_episode_steps=max_episode_steps,
+        config=model_config(preset, options) if agent == "mage" else None,
     )
-    return json.loads(json.dumps(settings, default=list))
+    return peer_settings(json.loads(json.dumps(settings, default=list)))
 
 
 def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, agent="mage",

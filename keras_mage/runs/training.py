@@ -47,9 +47,8 @@ def train_agent(
     fit_options = {"checkpoint_dir": checkpoint_dir} if kind == "mage" and checkpoint_dir else {}
     start = time.time()
     with keras_mage.distribution.data_parallel(devices):
-        mage = _mage_to_train(preset, seed, options, dtype)
-        model = mage if kind == "mage" else make_baseline(
-            kind, source, batch_size=batch_size or mage.batch_size, seed=seed,
+        model = _mage_to_train(preset, seed, options, dtype) if kind == "mage" else make_baseline(
+            kind, source, batch_size=batch_size or model_config(preset, options or {})["batch_size"], seed=seed,
             hindsight_goals=(options or {}).get("hindsight_goals", ()), **(peer_options or {}),
         )
         history = model.fit(

@@ -167,6 +167,9 @@ def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_r
     summary = json.loads((output / "comparison.json").read_text())["per_maze"]["umaze"]
     assert [report["seed"] for report in summary["iql"]["per_seed"]] == [1]  # seed 2 never ran: left out
     assert not (output / "umaze" / "iql_seed2").exists()
+    recipe("compare")["main"](arguments + ["--set", "codebook_size=16", "--finished-only"])  # MAGE's option only
+    reused = json.loads((output / "comparison.json").read_text())["per_maze"]["umaze"]
+    assert {kind: len(reused[kind]["per_seed"]) for kind in ("bc", "iql", "dt")} == {"bc": 1, "iql": 1, "dt": 1}
 
 
 def test_budgets_per_agent_published_or_given():
