@@ -105,6 +105,11 @@ def generate_ogbench_pointmaze(name, seed=0, episodes=None, max_episode_steps=No
     return tuple(paths)
 
 
+# The order in which `MazeCells.at_distance` tries neighbours: it orders the cells a stitch goal is drawn
+# from, so changing it changes the regenerated datasets.
+_STITCH_SEARCH_MOVES = ((-1, 0), (0, -1), (1, 0), (0, 1))
+
+
 class MazeCells:
     """The free cells of a maze map (0 = free), the junction and dead-end cells among them, and BFS distances."""
 
@@ -122,7 +127,7 @@ class MazeCells:
 
     def at_distance(self, start, steps):
         """Free cells exactly `steps` moves from `start` (breadth-first, 4-neighbourhood), in visiting order."""
-        distances = breadth_first_distances(set(self.free), start, moves=((-1, 0), (0, -1), (1, 0), (0, 1)))
+        distances = breadth_first_distances(set(self.free), start, moves=_STITCH_SEARCH_MOVES)
         return [cell for cell, distance in distances.items() if distance == steps]
 
 

@@ -1,4 +1,4 @@
-"""Run settings that decide whether a finished run is reused, and the summaries over seeds."""
+"""Run settings that decide whether a finished run is reused."""
 
 import json
 
