@@ -131,8 +131,9 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate",
     `per_maze` is `comparison.json`'s (`recipes/compare_bc.py`): per maze, per
     agent kind, `per_seed` reports and their `summary`. A grey line joins the
     seeds two agents share, so a paired lead shows as lines that all slope
-    one way. `published`: per maze, {method: (mean, std) in %} drawn after the
-    agents as hatched grey bars (success rates others reported). Returns `path`.
+    one way. `published`: per maze, {method: (mean, std) in %; std None where not
+    reported} drawn after the agents as hatched grey bars (success rates
+    others reported). Returns `path`.
     """
     panels = {}
     for maze, result in per_maze.items():
@@ -146,7 +147,7 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate",
     columns = min(len(panels), 3)
     rows = -(-len(panels) // columns)
     figure, axes = plt.subplots(rows, columns, figsize=(max(3.2, 0.8 * bars) * columns + 1, 4.2 * rows),
-                                squeeze=False, sharey=True)
+                                squeeze=False, sharey=True, layout="constrained")  # tick labels clear the next row
     for panel in axes.flat[len(panels):]:
         panel.set_visible(False)
     for panel, (maze, runs_by_kind) in zip(axes.flat, panels.items()):
@@ -164,7 +165,8 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate",
             if len(points) > 1:
                 panel.plot(*zip(*points), color="0.5", linewidth=0.8, zorder=0)
         for x, (method, (mean, std)) in enumerate((published or {}).get(maze, {}).items(), start=len(labels)):
-            panel.bar(x, mean / 100, yerr=std / 100, width=0.6, color="0.8", hatch="//", capsize=4)
+            panel.bar(x, mean / 100, yerr=None if std is None else std / 100, width=0.6, color="0.8", hatch="//",
+                      capsize=4)
             labels.append(f"{method}\n{mean / 100:.2f}\npublished")
         panel.set_xticks(range(len(labels)), labels)
         panel.set_title(maze)

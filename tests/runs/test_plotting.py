@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from keras_mage import maze_envs
+from keras_mage.runs import plotting
 from keras_mage.runs.plotting import maze_of, plot_comparison, plot_learning_curve, plot_trajectories
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -51,8 +52,6 @@ def test_learning_curve_from_history_dict(tmp_path):
 
 
 def test_learning_curve_leaves_out_losses_not_yet_computed(tmp_path, monkeypatch):
-    from keras_mage.runs import plotting
-
     figures = []
     monkeypatch.setattr(plotting, "_save", lambda figure, path: figures.append(figure))
     plot_learning_curve({"loss": [3.0, 2.0, 1.0], "token_loss": [0.0, 2.0, 1.5]}, tmp_path / "curve.png")
@@ -73,3 +72,20 @@ def test_comparison_plot_of_paired_seeds(tmp_path):
     assert path.read_bytes()[:8] == PNG_MAGIC
     with pytest.raises(ValueError, match="no normalized_score to plot"):
         plot_comparison(per_maze, tmp_path / "none.png", score="normalized_score")
+
+
+def test_comparison_plot_rows_do_not_overlap(tmp_path, monkeypatch):
+    """Six mazes in two rows: the first row's tick labels end above the second row's titles."""
+    figures = []
+    monkeypatch.setattr(plotting, "_save", lambda figure, path: figures.append(figure))
+    runs = {"summary": {"success_rate": {"mean": 0.5, "stderr": 0.1, "seeds": 1}},
+            "per_seed": [{"seed": 0, "success_rate": 0.5}]}
+    per_maze = {f"maze {k}": {"mage": runs, "bc": runs} for k in range(6)}
+    plot_comparison(per_maze, tmp_path / "six.png", published={"maze 0": {"IQL": (77, None)}})
+    figure = figures[0]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    first, below = figure.axes[0], figure.axes[3]
+    lowest_label = min(label.get_window_extent(renderer).y0 for label in first.get_xticklabels())
+    assert lowest_label > below.title.get_window_extent(renderer).y1
+    assert len(first.get_xticklabels()) == 3  # the published bar without a spread is drawn too
