@@ -1,7 +1,8 @@
 """MAGE against its peers (BC, IQL, Decision Transformer): same data and seeds, each agent's own budget.
 
 For each dataset and seed, trains every agent of `--agents` on the regenerated
-PointMaze data (or `--dataset` ids), evaluates each on the dataset's evaluation
+PointMaze data (or `--dataset` ids: keras_mage's regenerated AntMaze and
+PointMaze ids are regenerated when missing, as the other recipes do), evaluates each on the dataset's evaluation
 env and writes `comparison.json`: per-seed scores and training seconds, per
 dataset and agent the mean and standard error over seeds, and MAGE minus each
 peer seed by seed (`mage_minus_<peer>`), which it prints. `comparison.png`
@@ -86,7 +87,8 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     recipe_cli.add_common_arguments(parser, **{**DEFAULTS, "output_dir": output_dir})
     parser.add_argument("--maze", nargs="+", default=["medium", "large"], choices=POINTMAZE_MAZES,
                         help="PointMaze mazes, each with its regenerated data")
-    parser.add_argument("--dataset", nargs="+", default=None, help="Minari ids instead of generated PointMaze data")
+    parser.add_argument("--dataset", nargs="+", default=None, help="Minari ids instead of --maze (keras_mage/antmaze/<variant>-v0 and "
+                        "keras_mage/pointmaze/<maze>-<size>-v0 are regenerated when missing)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds")
     parser.add_argument("--agents", nargs="+", default=list(default_agents), choices=agents.AGENT_KINDS,
                         help="which agents to train")
@@ -104,7 +106,11 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
                         help="train nothing: summarise the runs already finished in --output-dir")
     args = recipe_cli.parse_arguments(parser, argv)
     if args.dataset:
-        names = {dataset_id.replace("/", "_"): dataset_id for dataset_id in args.dataset}
+        try:
+            names = {dataset_id.replace("/", "_"): datasets.dataset_by_id(dataset_id, ref_episodes=args.ref_episodes)
+                     for dataset_id in args.dataset}
+        except datasets.DataUnavailableError as error:
+            raise SystemExit(str(error)) from None
     else:
         names = {maze: datasets.pointmaze_dataset(maze, args.dataset_steps, args.ref_episodes) for maze in args.maze}
     per_agent = budgets(args)

@@ -6,6 +6,8 @@ Example:
 'keras_mage/pointmaze/medium-200k-v0'
 >>> antmaze_dataset("D4RL/antmaze/umaze-v1", steps=1_000_000, ant_policy="d4rl_ant_hierarch_pol.pkl")  # doctest: +SKIP
 'keras_mage/antmaze/umaze-v0'
+>>> dataset_by_id("keras_mage/antmaze/medium-play-v0")  # regenerated here if missing  # doctest: +SKIP
+'keras_mage/antmaze/medium-play-v0'
 """
 
 import os
@@ -32,6 +34,39 @@ def pointmaze_dataset(maze, steps, ref_episodes=100):
 
         print(f"Generating {dataset_id} ({steps} steps) ...", flush=True)
         generate_pointmaze(maze, steps=steps, seed=123, dataset_id=dataset_id, ref_episodes=ref_episodes)
+    return dataset_id
+
+
+# The ids keras_mage's generators write (`catalogue.dataset_id`): kind, maze or variant, and the size if not 1M.
+_REGENERATED_ID = re.compile(r"keras_mage/(pointmaze|antmaze)/([a-z]+(?:-[a-z]+)?)(?:-(\d+)([km]))?-v0")
+
+
+def dataset_by_id(dataset_id, ant_policy=None, ref_episodes=100):
+    """`dataset_id`, ready to train on: an id keras_mage's generators write is regenerated here when missing.
+
+    `keras_mage/pointmaze/<maze>[-<size>]-v0` and
+    `keras_mage/antmaze/<variant>[-<size>]-v0` (size as in "200k"; none for
+    1M steps) are made with the recipes' seed, as `pointmaze_dataset` and
+    `antmaze_dataset` make them; any other id is returned as it is (Minari
+    or a file opens it when training starts). Raises `DataUnavailableError`
+    where AntMaze data is missing and the ant policy file is not found.
+
+    Example:
+
+    >>> dataset_by_id("D4RL/pointmaze/umaze-v2")
+    'D4RL/pointmaze/umaze-v2'
+    """
+    match = _REGENERATED_ID.fullmatch(dataset_id)
+    if match is None or local_dataset_exists(dataset_id):
+        return dataset_id
+    kind, name, count, unit = match.groups()
+    steps = catalogue.FULL_DATASET_STEPS if count is None else int(count) * {"k": 1000, "m": 1_000_000}[unit]
+    if catalogue.dataset_id(kind, name, steps) != dataset_id:  # e.g. "1000k": not a name the generators write
+        return dataset_id
+    if kind == "pointmaze" and name in catalogue.POINTMAZE_MAZES:
+        return pointmaze_dataset(name, steps, ref_episodes)
+    if kind == "antmaze" and name in catalogue.ANTMAZE_VARIANTS:
+        return antmaze_dataset(name, steps, ant_policy, ref_episodes)
     return dataset_id
 
 

@@ -255,6 +255,14 @@ def test_antmaze_without_data_or_policy_says_what_to_do(minari_root, tmp_path, m
     assert "--ant-policy PATH" in message and "KERAS_MAGE_ANT_POLICY" in message
 
 
+def test_compare_on_missing_regenerated_antmaze_says_what_to_do(minari_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_MAGE_ANT_POLICY", str(tmp_path / "missing.pkl"))
+    with pytest.raises(SystemExit) as exit_info:
+        recipe("compare")["main"](["--dataset", "keras_mage/antmaze/medium-play-v0", "--output-dir", str(tmp_path)])
+    message = str(exit_info.value)
+    assert "No AntMaze data for 'medium-play'" in message and "KERAS_MAGE_ANT_POLICY" in message
+
+
 @pytest.mark.parametrize(
     "arguments, message",
     [
