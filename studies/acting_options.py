@@ -6,7 +6,9 @@ keeps both) on its own dataset's evaluation env once per set of `MAGEPolicy`
 options, the same episode seeds for all (by default the agent's training
 seed, as `compare_bc.py` evaluates; `--seed` gives others, e.g. held-out
 episodes), and prints success rate, normalised score and mean return, then
-the mean over agents per option set. A baseline acts one way (one action per
+the mean over agents per option set. Agents trained on OGBench data
+(`recipes/ogbench.py`) are scored on OGBench's five tasks instead (success
+overall and per task; episodes per task). A baseline acts one way (one action per
 step) and is evaluated once. Without `--options` it compares the
 target-return rules (`keras_mage.control.acting_options.RETURN_UPDATES`; "estimated"
 only when every MAGE agent has a return head); this is how the default rule
@@ -58,6 +60,8 @@ def main():
     import keras_mage
     from keras_mage.control import evaluate
     from keras_mage.control.acting_options import RETURN_UPDATES
+    from keras_mage.control.ogbench_tasks import evaluate_tasks
+    from keras_mage.data.sources.ogbench_source import is_ogbench_name
 
     agents = {path: _load(path) for path in args.agents}
     models = {path: model for path, model in agents.items() if isinstance(model, keras_mage.MAGE)}
@@ -78,6 +82,17 @@ def main():
         rows = []
         for path, model in group.items():
             seed = (model.seed or 0) if args.seed is None else args.seed
+            dataset_id = getattr(model.data_statistics, "dataset_id", None)
+            if is_ogbench_name(dataset_id):  # OGBench's five tasks, each on its own episode seeds
+                report = evaluate_tasks(model, dataset_id, episodes=args.episodes, seed=seed, num_envs=args.num_envs,
+                                        max_episode_steps=args.max_episode_steps, policy_options=options,
+                                        progress=False)
+                rows.append((report["success_rate"], np.nan, np.nan))
+                tasks = "  ".join(f"task {task['task_id']} {task['success_rate']:.2f}" for task in report["tasks"])
+                print(f"{path} {json.dumps(options)}: success {rows[-1][0]:.2f}  ({tasks})", flush=True)
+                if args.plots:
+                    _plot(report, args.plots, path, options)
+                continue
             report = evaluate(model, episodes=args.episodes, num_envs=args.num_envs, seed=seed,
                               max_episode_steps=args.max_episode_steps, policy_options=options, progress=False)
             rows.append((report["success_rate"], report["normalized_score"], report["mean_return"]))
@@ -88,8 +103,9 @@ def main():
             if args.plots:
                 _plot(report, args.plots, path, options)
         success, normalised, returns = np.mean(rows, axis=0)
+        scores = "" if np.isnan(normalised) else f"  normalised {normalised:.3f}  return {returns:.1f}"
         print(f"mean over {len(group)} {kind} agent(s), {args.episodes} episodes each, {json.dumps(options)}: "
-              f"success {success:.3f}  normalised {normalised:.3f}  return {returns:.1f}", flush=True)
+              f"success {success:.3f}{scores}", flush=True)
 
 
 class _CriticSelection:
@@ -129,8 +145,15 @@ def _plot(report, directory, path, options):
     from keras_mage.runs.plotting import plot_trajectories
 
     name = "__".join(re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_") for text in (path, json.dumps(options)))
+    file = os.path.join(directory, name + ".png")
+    if "tasks" in report:  # OGBench: one panel per task
+        from keras_mage.runs.ogbench_runs import plot_tasks
+
+        os.makedirs(directory, exist_ok=True)
+        print(f"  trajectories: {plot_tasks(report, file)}")
+        return
     title = f"{path}\n{json.dumps(options)}: success {report['success_rate']:.2f}"
-    print(f"  trajectories: {plot_trajectories(report, os.path.join(directory, name + '.png'), title=title)}")
+    print(f"  trajectories: {plot_trajectories(report, file, title=title)}")
 
 
 def _load(path):
