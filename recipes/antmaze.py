@@ -23,7 +23,7 @@ from keras_mage.runs import datasets, training  # noqa: E402
 
 # `tiny` at batch 128 with plans spanning 32 steps (window_stride 4): on regenerated umaze 0.82, 0.80, 0.78
 # (seeds 0-2; normalised 0.647) where batch 128 alone gave 0.760 (0.336) and the preset's batch 32 0.48
-# (docs/results.md, "AntMaze umaze on a CPU").
+# (docs/experiments.md, "AntMaze umaze, the recipe's defaults and BC").
 DEFAULTS = dict(preset="tiny", train_steps=10_000, eval_episodes=50, dataset_steps=1_000_000,
                 output_dir="outputs/antmaze", preset_options={"batch_size": 128, "window_stride": 4})
 

@@ -397,6 +397,7 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch):
     assert "| MAGE (here) | GCBC (here) | GCBC (published) |" in summary and "(2 seeds) | 23 +- 18 |" in summary
     agent = keras_mage.MAGE.from_preset(str(run / "agent"))
     assert tuple(agent.hindsight_goals) == (0, 1) and agent.goal_dim == 2 and agent.state_dim == 2
+    assert agent.return_expectile == 0.95 and report["options"]["return_expectile"] == 0.95  # the recipe's option
     gcbc = keras.saving.load_model(output / name / "bc_seed1" / "model.keras")
     assert gcbc.hindsight_goals == (0, 1) and gcbc.goal_dim == 2 and gcbc.hidden_units == (512, 512, 512)
     (run / "tasks.png").unlink()
