@@ -29,7 +29,7 @@ import sys
 # MAGE's options here unless --set says otherwise. With hindsight goals R_0 says how soon the data reached the
 # goal; on `navigate` data that is after detours, and acting on the return head's mean estimate reproduced them.
 # Its 0.95 expectile (the quick arrivals), seeds 0-2: medium-navigate 0.09 -> 0.51 (held-out 0.08 -> 0.48),
-# medium-stitch 0.48 -> 0.47 (level), large-navigate seed 0 0.00 -> 0.34 (docs/results.md, "OGBench").
+# medium-stitch 0.48 -> 0.47 (level), large-navigate 0.00 -> 0.28 (docs/results.md, "OGBench").
 MAGE_OPTIONS = {"return_expectile": 0.95}
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # last on the path: recipes/ogbench.py must not shadow `ogbench`
