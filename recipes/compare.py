@@ -2,8 +2,8 @@
 
 For each dataset and seed, trains every agent of `--agents` on the regenerated
 PointMaze data (or `--dataset` ids: keras_mage's regenerated AntMaze and
-PointMaze ids are regenerated when missing, as the other recipes do), evaluates each on the dataset's evaluation
-env and writes `comparison.json`: per-seed scores and training seconds, per
+PointMaze ids are regenerated when missing, as the other recipes do),
+evaluates each on the dataset's evaluation env and writes `comparison.json`: per-seed scores and training seconds, per
 dataset and agent the mean and standard error over seeds, and MAGE minus each
 peer seed by seed (`mage_minus_<peer>`), which it prints. `comparison.png`
 draws the success rates: per dataset, each agent's mean and every seed's.
@@ -87,7 +87,8 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     recipe_cli.add_common_arguments(parser, **{**DEFAULTS, "output_dir": output_dir})
     parser.add_argument("--maze", nargs="+", default=["medium", "large"], choices=POINTMAZE_MAZES,
                         help="PointMaze mazes, each with its regenerated data")
-    parser.add_argument("--dataset", nargs="+", default=None, help="Minari ids instead of --maze (keras_mage/antmaze/<variant>-v0 and "
+    parser.add_argument("--dataset", nargs="+", default=None,
+                        help="Minari ids instead of --maze (keras_mage/antmaze/<variant>-v0 and "
                         "keras_mage/pointmaze/<maze>-<size>-v0 are regenerated when missing)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds")
     parser.add_argument("--agents", nargs="+", default=list(default_agents), choices=agents.AGENT_KINDS,

@@ -149,7 +149,6 @@ def _plot(report, directory, path, options):
     if "tasks" in report:  # OGBench: one panel per task
         from keras_mage.runs.ogbench_runs import plot_tasks
 
-        os.makedirs(directory, exist_ok=True)
         print(f"  trajectories: {plot_tasks(report, file)}")
         return
     title = f"{path}\n{json.dumps(options)}: success {report['success_rate']:.2f}"
