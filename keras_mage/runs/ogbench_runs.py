@@ -111,7 +111,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
 
 
 def summary_table(reports):
-    """Markdown: per dataset, each agent's success (%, mean +- s.e. over seeds) beside OGBench's published six.
+    """Markdown: per dataset, each agent's success (%: mean +- s.e. over seeds, then per seed) beside OGBench's six.
 
     `reports`: {dataset name: {agent: [report per seed]}}.
     """
@@ -126,7 +126,8 @@ def summary_table(reports):
         for agent in agents:
             scores = [100 * report["success_rate"] for report in runs.get(agent, [])]
             mean, stderr = mean_stderr(scores) if scores else (None, None)
-            cells.append("" if mean is None else f"{mean:.0f} +- {stderr:.0f} ({len(scores)} seeds)")
+            per_seed = ", ".join(f"{score:.0f}" for score in scores)
+            cells.append("" if mean is None else f"{mean:.0f} +- {stderr:.0f} ({per_seed})")
         published = PUBLISHED_SUCCESS.get(name, {})
         cells += [f"{published[m][0]} +- {published[m][1]}" if m in published else "" for m in PUBLISHED_METHODS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
