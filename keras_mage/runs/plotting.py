@@ -131,7 +131,8 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate",
     `per_maze` is `comparison.json`'s (`recipes/compare_bc.py`): per maze, per
     agent kind, `per_seed` reports and their `summary`. A grey line joins the
     seeds two agents share, so a paired lead shows as lines that all slope
-    one way. `published`: per maze, {method: (mean, std) in %; std None where not
+    one way. An agent keeps its colour (its place in `agents`) in every
+    panel, also where another agent is missing. `published`: per maze, {method: (mean, std) in %; std None where not
     reported} drawn after the agents as hatched grey bars (success rates
     others reported). Returns `path`.
     """
@@ -153,14 +154,14 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate",
     for panel, (maze, runs_by_kind) in zip(axes.flat, panels.items()):
         seeds, labels = {}, []
         for x, (kind, runs) in enumerate(runs_by_kind.items()):
-            summary = runs["summary"][score]
-            panel.bar(x, summary["mean"], yerr=summary["stderr"], width=0.6, alpha=0.35, capsize=6, color=f"C{x}")
+            summary, colour = runs["summary"][score], f"C{agents.index(kind)}"
+            panel.bar(x, summary["mean"], yerr=summary["stderr"], width=0.6, alpha=0.35, capsize=6, color=colour)
             count = sum(report[score] is not None for report in runs["per_seed"])
             labels.append(f"{kind}\n{summary['mean']:.3f}\n{count} seed{'s' * (count != 1)}")
             for report in runs["per_seed"]:
                 if report[score] is not None:
                     seeds.setdefault(report["seed"], []).append((x, report[score]))
-                    panel.plot(x, report[score], "o", color=f"C{x}", markersize=5)
+                    panel.plot(x, report[score], "o", color=colour, markersize=5)
         for points in seeds.values():
             if len(points) > 1:
                 panel.plot(*zip(*points), color="0.5", linewidth=0.8, zorder=0)

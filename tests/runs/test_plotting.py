@@ -89,3 +89,18 @@ def test_comparison_plot_rows_do_not_overlap(tmp_path, monkeypatch):
     lowest_label = min(label.get_window_extent(renderer).y0 for label in first.get_xticklabels())
     assert lowest_label > below.title.get_window_extent(renderer).y1
     assert len(first.get_xticklabels()) == 3  # the published bar without a spread is drawn too
+
+
+def test_comparison_plot_keeps_each_agents_colour_where_another_is_missing(tmp_path, monkeypatch):
+    import matplotlib.colors
+
+    figures = []
+    monkeypatch.setattr(plotting, "_save", lambda figure, path: figures.append(figure))
+    runs = {"summary": {"success_rate": {"mean": 0.5, "stderr": 0.1, "seeds": 1}},
+            "per_seed": [{"seed": 0, "success_rate": 0.5}]}
+    per_maze = {"all three": {"a": runs, "b": runs, "c": runs}, "no b": {"a": runs, "c": runs}}
+    plot_comparison(per_maze, tmp_path / "colours.png", agents=("a", "b", "c"))
+    both, partial = figures[0].axes[:2]
+    colours = [[matplotlib.colors.to_hex(bar.get_facecolor(), keep_alpha=False) for bar in panel.patches]
+               for panel in (both, partial)]
+    assert colours[1] == [colours[0][0], colours[0][2]] and colours[0][1] != colours[0][2]
