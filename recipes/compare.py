@@ -3,10 +3,11 @@
 For each dataset and seed, trains every agent of `--agents` on the regenerated
 PointMaze data (or `--dataset` ids: keras_mage's regenerated AntMaze and
 PointMaze ids are regenerated when missing, as the other recipes do),
-evaluates each on the dataset's evaluation env and writes `comparison.json`: per-seed scores and training seconds, per
-dataset and agent the mean and standard error over seeds, and MAGE minus each
-peer seed by seed (`mage_minus_<peer>`), which it prints. `comparison.png`
-draws the success rates: per dataset, each agent's mean and every seed's.
+evaluates each on the dataset's evaluation env and writes `comparison.json`:
+per-seed scores and training seconds, per dataset and agent the mean and
+standard error over seeds, and MAGE minus each peer seed by seed
+(`mage_minus_<peer>`), which it prints. `comparison.png` draws the success
+rates: per dataset, each agent's mean and every seed's.
 
 Budgets. Every agent trains `--train-steps` steps with MAGE's batch size
 unless told otherwise: `--steps iql=30000` and `--batch-size bc=100` give a

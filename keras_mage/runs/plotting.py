@@ -132,9 +132,10 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate",
     agent kind, `per_seed` reports and their `summary`. A grey line joins the
     seeds two agents share, so a paired lead shows as lines that all slope
     one way. An agent keeps its colour (its place in `agents`) in every
-    panel, also where another agent is missing. `published`: per maze, {method: (mean, std) in %; std None where not
-    reported} drawn after the agents as hatched grey bars (success rates
-    others reported). Returns `path`.
+    panel, also where another agent is missing. `published`: per maze,
+    {method: (mean, std) in %; std None where not reported} drawn after the
+    agents as hatched grey bars (success rates others reported). Returns
+    `path`.
     """
     panels = {}
     for maze, result in per_maze.items():
