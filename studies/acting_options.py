@@ -12,7 +12,8 @@ overall and per task; episodes per task). A baseline acts one way (one action pe
 step) and is evaluated once. Without `--options` it compares the
 target-return rules (`keras_mage.control.acting_options.RETURN_UPDATES`; "estimated"
 only when every MAGE agent has a return head); this is how the default rule
-was chosen (docs/acting.md). `--plots DIR` also draws each evaluation's
+was chosen (docs/acting.md). `--waypoints STEPS` has OGBench agents act toward
+waypoints on the data's shortest path to the goal (`keras_mage.control.waypoints`). `--plots DIR` also draws each evaluation's
 trajectories over the maze (`DIR/<agent path>__<options>.png`). Each line also
 gives how fast the goal is reached and the share of the remaining steps spent
 at it (`steps_to_goal`, `goal_share`: docs/acting.md).
@@ -48,6 +49,9 @@ def main():
     parser.add_argument("--max-episode-steps", type=int, default=None,
                         help="shorter time limit, as the recipes' option (default: the env's)")
     parser.add_argument("--plots", default=None, help="directory for each evaluation's trajectory plot")
+    parser.add_argument("--waypoints", type=float, default=None, metavar="STEPS",
+                        help="OGBench agents act toward waypoints STEPS steps ahead on the data's shortest path "
+                             "to the goal (keras_mage.control.waypoints)")
     parser.add_argument("--critics", nargs="+", default=None,
                         help="IQL .keras files, one per MAGE agent: its critic picks among MAGE's candidate plans")
     parser.add_argument("--candidates", type=int, default=8, help="plans proposed per replan with --critics")
@@ -61,6 +65,7 @@ def main():
     from keras_mage.control import evaluate
     from keras_mage.control.acting_options import RETURN_UPDATES
     from keras_mage.control.ogbench_tasks import evaluate_tasks
+    from keras_mage.control.waypoints import waypoint_policy
     from keras_mage.data.sources.ogbench_source import is_ogbench_name
 
     agents = {path: _load(path) for path in args.agents}
@@ -84,8 +89,11 @@ def main():
             seed = (model.seed or 0) if args.seed is None else args.seed
             dataset_id = getattr(model.data_statistics, "dataset_id", None)
             if is_ogbench_name(dataset_id):  # OGBench's five tasks, each on its own episode seeds
-                report = evaluate_tasks(model, dataset_id, episodes=args.episodes, seed=seed, num_envs=args.num_envs,
-                                        max_episode_steps=args.max_episode_steps, policy_options=options,
+                actor, acting = model, options
+                if args.waypoints is not None:
+                    actor, acting = waypoint_policy(model, dataset_id, args.waypoints, policy_options=options), None
+                report = evaluate_tasks(actor, dataset_id, episodes=args.episodes, seed=seed, num_envs=args.num_envs,
+                                        max_episode_steps=args.max_episode_steps, policy_options=acting,
                                         progress=False)
                 rows.append((report["success_rate"], np.nan, np.nan))
                 tasks = "  ".join(f"task {task['task_id']} {task['success_rate']:.2f}" for task in report["tasks"])

@@ -28,7 +28,8 @@ SCORES = ("success_rate", "normalized_score", "mean_return")
 # Summarised too, not differenced: how fast the goal is reached and how long the agent stays (`evaluate`).
 GOAL_TIMING = ("steps_to_goal", "goal_share")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
-ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None}
+ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None,
+                  "waypoints": None}
 # Settings of how a trained agent is evaluated; `studies/acting_options.py` evaluates a kept agent under others.
 ACTING_SETTINGS = ("eval_episodes", "max_episode_steps") + REPORTED_OPTIONS
 

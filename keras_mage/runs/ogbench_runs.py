@@ -52,34 +52,38 @@ def dataset_for(name, data="regenerated", seed=0):
 
 
 def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episodes, batch_size=None,
-                 max_episode_steps=None):
+                 max_episode_steps=None, waypoints=None):
     """What a finished run's report must match to be reused (JSON values, as stored)."""
     from keras_mage.runs.comparison import peer_settings
     from keras_mage.runs.training import model_config
 
     settings = dict(
         kind=agent, dataset_id=dataset_id, seed=seed, preset=preset, train_steps=train_steps, options=options,
-        batch_size=batch_size, episodes_per_task=episodes, max_episode_steps=max_episode_steps,
+        batch_size=batch_size, episodes_per_task=episodes, max_episode_steps=max_episode_steps, waypoints=waypoints,
         config=model_config(preset, options) if agent == "mage" else None,
     )
     return peer_settings(json.loads(json.dumps(settings, default=list)))
 
 
 def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, agent="mage",
-                             batch_size=None, num_envs=10, max_episode_steps=None):
+                             batch_size=None, num_envs=10, max_episode_steps=None, waypoints=None):
     """Trains `agent` ("mage", or "bc": GCBC) on `dataset_id`, evaluates it on the maze's five tasks; the report.
 
     `options` are MAGE's preset options; `hindsight_goals` among them relabels
-    every agent's goals. A run whose `report.json` is in `output_dir` with the
+    every agent's goals. `waypoints` (steps): the agent acts toward waypoints
+    that many steps ahead on the data's shortest path to the goal
+    (`keras_mage.control.waypoints`). A run whose `report.json` is in `output_dir` with the
     same settings is reused; an interrupted MAGE run resumes from its last epoch.
     """
     from keras_mage.control.ogbench_tasks import evaluate_tasks
+    from keras_mage.control.waypoints import waypoint_policy
     from keras_mage.runs.comparison import checkpoint_for, finished_report
     from keras_mage.runs.plotting import plot_learning_curve
     from keras_mage.runs.training import train_agent
 
     settings = run_settings(agent, dataset_id, seed, preset=preset, train_steps=train_steps, options=options,
-                            episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps)
+                            episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps,
+                            waypoints=waypoints)
     report = finished_report(output_dir, settings, acting_hint=False)  # acting_options.py knows no OGBench tasks
     if report is not None:
         return report
@@ -89,7 +93,8 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
     model, history = train_agent(agent, dataset_id, preset=preset, train_steps=train_steps, seed=seed,
                                  options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2)
     start = time.time()
-    results = evaluate_tasks(model, dataset_id, episodes=episodes, seed=seed, num_envs=num_envs,
+    actor = model if waypoints is None else waypoint_policy(model, dataset_id, lookahead=waypoints)
+    results = evaluate_tasks(actor, dataset_id, episodes=episodes, seed=seed, num_envs=num_envs,
                              max_episode_steps=max_episode_steps)
     os.makedirs(output_dir, exist_ok=True)
     saved = (model.save_to_preset(os.path.join(output_dir, "agent")) if agent == "mage"
@@ -101,7 +106,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
         "eval_seconds": time.time() - start, "episodes_per_task": episodes,
         "success_rate": results["success_rate"], "success_rate_stderr": results["success_rate_stderr"],
         "tasks": {task["task_id"]: task["success_rate"] for task in results["tasks"]},
-        "max_episode_steps": max_episode_steps,
+        "max_episode_steps": max_episode_steps, "waypoints": waypoints,
         "trajectory_plot": plot_tasks(results, os.path.join(output_dir, "tasks.png")),
         "learning_curve": plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png")),
         "saved": saved,
@@ -118,7 +123,8 @@ def summary_table(reports):
     from keras_mage.control.evaluation import mean_stderr
 
     agents = [agent for agent in AGENT_LABELS if any(agent in runs for runs in reports.values())]
-    header = [f"{AGENT_LABELS[agent]} (here)" for agent in agents]
+    header = [f"{agent_label(agent, next(runs[agent] for runs in reports.values() if agent in runs))} (here)"
+              for agent in agents]
     header += [f"{name} (published)" for name in PUBLISHED_METHODS]
     lines = ["| dataset | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
     for name, runs in reports.items():
@@ -134,6 +140,12 @@ def summary_table(reports):
     return "\n".join(lines)
 
 
+def agent_label(agent, runs):
+    """"MAGE", "GCBC", with " + waypoints" where `runs` (reports) acted toward the data's waypoints."""
+    waypoints = runs[0].get("waypoints") if runs else None
+    return AGENT_LABELS[agent] + ("" if waypoints is None else f" + waypoints ({waypoints:g} steps)")
+
+
 def collect_reports(output_dir):
     """{dataset name: {agent: [report per seed]}} of the finished runs under `output_dir` (`<name>/<agent>_seed<k>`).
 
@@ -142,7 +154,7 @@ def collect_reports(output_dir):
     """
     import glob
 
-    reports = {}
+    reports, waypoints = {}, {}
     for path in sorted(glob.glob(os.path.join(output_dir, "*", "*_seed*", "report.json"))):
         with open(path) as file:
             report = json.load(file)
@@ -151,6 +163,10 @@ def collect_reports(output_dir):
         if runs and _without_seed(runs[0]) != _without_seed(report):
             raise ValueError(f"{path} ran with other settings than {name}'s other {report.get('agent')} seeds; "
                              "put runs with other settings in another --output-dir.")
+        acting = waypoints.setdefault(report.get("agent", "mage"), report.get("waypoints"))
+        if acting != report.get("waypoints"):
+            raise ValueError(f"{path} acted with waypoints {report.get('waypoints')}, other {report.get('agent')} runs "
+                             f"in {output_dir} with {acting}; put runs with other waypoints in another --output-dir.")
         runs.append(report)
     return reports
 
@@ -174,12 +190,13 @@ def write_summary(output_dir):
     titles = {name: name.removeprefix("pointmaze-").removesuffix("-v0") for name in reports}
     per_dataset = {
         titles[name]: {
-            AGENT_LABELS[agent]: {"summary": summarise(runs), "per_seed": runs} for agent, runs in by_agent.items()
+            agent_label(agent, runs): {"summary": summarise(runs), "per_seed": runs} for agent, runs in by_agent.items()
         } for name, by_agent in reports.items()
     }
     published = {titles[name]: PUBLISHED_SUCCESS.get(name, {}) for name in reports}
-    plot_comparison(per_dataset, os.path.join(output_dir, "ogbench.png"), agents=tuple(AGENT_LABELS.values()),
-                    published=published)
+    labels = tuple(dict.fromkeys(agent_label(agent, by_agent[agent]) for agent in AGENT_LABELS
+                                 for by_agent in reports.values() if agent in by_agent))
+    plot_comparison(per_dataset, os.path.join(output_dir, "ogbench.png"), agents=labels, published=published)
     return reports
 
 

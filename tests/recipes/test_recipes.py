@@ -373,7 +373,7 @@ def test_help_states_each_default_once(name, capsys):
 
 
 @pytest.mark.slow
-def test_ogbench_end_to_end(tmp_path, monkeypatch):
+def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
     import keras
 
     import keras_mage
@@ -407,5 +407,13 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch):
     assert not (run / "tasks.png").exists()
     with pytest.raises(SystemExit, match="other settings"):
         recipe("ogbench")["main"]([*arguments[:-1], "tokenizer_warmup_steps=2"])
+    guided = tmp_path / "waypoints"  # GCBC acting toward the data's waypoints: another folder, labelled as such
+    recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--waypoints", "10",
+                               "--output-dir", str(guided)])
+    assert json.loads((guided / name / "bc_seed0" / "report.json").read_text())["waypoints"] == 10
+    assert "| GCBC + waypoints (10 steps) (here) |" in (guided / "summary.md").read_text()
+    with pytest.raises(SystemExit):
+        recipe("ogbench")["main"]([*arguments, "--waypoints", "-1"])
+    assert "--waypoints must be > 0 steps" in capsys.readouterr().err
     with pytest.raises(SystemExit, match="download_datasets"):  # OGBench's own files are not here
         recipe("ogbench")["main"](["--dataset", name, "--data", "ogbench", "--output-dir", str(output)])
