@@ -25,7 +25,7 @@ import numpy as np
 
 
 class WaypointGraph:
-    """Directed graph over goal-feature points; `path_from` follows shortest paths to a goal (see module docstring).
+    """Directed graph over goal-feature points; `waypoint` follows its shortest paths to a goal (module docstring).
 
     Args:
         points: (nodes, goal features) node positions.
@@ -80,13 +80,13 @@ class WaypointGraph:
         points = np.concatenate(points)
         step_length = float(np.median(np.concatenate(step_lengths))) or 1.0
         radius = 5 * step_length if radius is None else float(radius)
-        graph = cls(points, np.concatenate(sources), np.concatenate(targets), np.concatenate(weights))
-        distances, near = graph.tree.query(points, k=neighbours + 1, distance_upper_bound=radius)
+        from scipy.spatial import cKDTree
+
+        distances, near = cKDTree(points).query(points, k=neighbours + 1, distance_upper_bound=radius)
         found = np.isfinite(distances) & (near != np.arange(len(points))[:, None])
-        sources, targets = np.nonzero(found)[0], near[found]
-        steps = distances[found] / step_length
-        return cls(points, np.concatenate([graph.sources, sources, targets]),
-                   np.concatenate([graph.targets, targets, sources]), np.concatenate([graph.weights, steps, steps]))
+        here, there, steps = np.nonzero(found)[0], near[found], distances[found] / step_length
+        return cls(points, np.concatenate(sources + [here, there]), np.concatenate(targets + [there, here]),
+                   np.concatenate(weights + [steps, steps]))
 
     def _search(self, goal_node):
         """(steps from every node to `goal_node`, the next node on that path), cached per goal node."""
