@@ -75,6 +75,9 @@ DEFAULTS = {
     # State features that form a goal drawn from the window's own future (hindsight relabelling, for data
     # without goals or task rewards such as OGBench's; keras_mage.data.hindsight_goals); () uses the data's.
     "hindsight_goals": (),
+    # How far ahead those goals lie: "uniform" over the rest of the trajectory (OGBench's actors' draw), or
+    # "geometric" (P(k steps) ~ discount ** (k - 1), its value functions' draw: mostly nearer goals).
+    "hindsight_goal_draw": "uniform",
 }
 
 # How every preset trains since 2026-12-04 (docs/architecture.md, "Two phases"): VAR's way, the tokenizer

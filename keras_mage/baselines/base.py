@@ -49,6 +49,8 @@ class OfflineBaseline(keras.Model):
             from its own future (`keras_mage.data.hindsight_goals`; data
             without goals such as OGBench's); () uses the data's goals.
             Behaviour cloning with them is GCBC.
+        hindsight_goal_draw: how far ahead they lie ("uniform" or "geometric",
+            as MAGE's option).
     """
 
     action_chunk = 1
@@ -59,9 +61,13 @@ class OfflineBaseline(keras.Model):
 
     def __init__(self, hidden_units=(256, 256), activation="relu", learning_rate=1e-3, batch_size=256, discount=0.99,
                  state_dim=None, action_dim=None, goal_dim=0, data_statistics=None, seed=None, hindsight_goals=(),
-                 **kwargs):
+                 hindsight_goal_draw="uniform", **kwargs):
+        from keras_mage.data.hindsight_goals import check_draw
+
         super().__init__(**kwargs)
         self.hindsight_goals = tuple(int(dim) for dim in hindsight_goals)
+        check_draw(hindsight_goal_draw)
+        self.hindsight_goal_draw = hindsight_goal_draw
         if self.hindsight_goals and not self.supports_hindsight_goals:
             raise ValueError(
                 f"{type(self).__name__} learns from the data's rewards and cannot train on hindsight goals yet; "
@@ -119,6 +125,7 @@ class OfflineBaseline(keras.Model):
             start_epoch=kwargs.get("initial_epoch", 0),
             steps_per_epoch=steps_per_epoch,
             hindsight_goals=self.hindsight_goals,
+            hindsight_draw=self.hindsight_goal_draw,
         )
         if statistics is not None:
             self.data_statistics = statistics
@@ -166,4 +173,5 @@ class OfflineBaseline(keras.Model):
             "data_statistics": None if self.data_statistics is None else self.data_statistics.get_config(),
             "seed": self.seed,
             "hindsight_goals": list(self.hindsight_goals),
+            "hindsight_goal_draw": self.hindsight_goal_draw,
         }

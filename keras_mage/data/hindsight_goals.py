@@ -4,7 +4,9 @@ Goal-conditioned data without task rewards (OGBench's) trains MAGE by
 relabelling: the window starting at step t takes as its goal the chosen
 features (`goal_dims`) of the state at a step g drawn uniformly from
 t + 1 .. T (T: the trajectory's last state), as OGBench's reference agents
-draw their actors' goals. Its returns are the discounted reward of reaching
+draw their actors' goals, or ("geometric") g = t + k with P(k) proportional
+to discount ** (k - 1), capped at T, as they draw their value functions'
+goals: mostly nearer ones (mean 1 / (1 - discount) steps). Its returns are the discounted reward of reaching
 that goal, with reward 1 on the step that arrives there: the window entry at
 step s has R_s = discount ** (g - 1 - s) up to s = g - 1 and 0 after it, so
 R_0 = discount ** (steps to the goal - 1) lies in (0, 1] on any dataset.
@@ -16,6 +18,8 @@ Example:
 >>> import numpy as np
 >>> goal_steps(np.array([0, 3]), np.array([4, 4]), np.array([0.0, 0.99]))
 array([1, 4])
+>>> goal_steps(np.array([0, 0]), np.array([500, 500]), np.array([0.0, 0.5]), draw="geometric", discount=0.99)
+array([ 1, 69])
 >>> hindsight_returns(np.array([[0, 1, 2, 3]]), np.array([3]), discount=0.5).tolist()
 [[0.25, 0.5, 1.0, 0.0]]
 """
@@ -25,10 +29,26 @@ import dataclasses
 import numpy as np
 
 
-def goal_steps(starts, ends, uniforms):
-    """Goal steps g in starts + 1 .. ends (the step of each trajectory's last state), one per uniform in [0, 1)."""
+DRAWS = ("uniform", "geometric")
+
+
+def goal_steps(starts, ends, uniforms, draw="uniform", discount=0.99):
+    """Goal steps g in starts + 1 .. ends (the step of each trajectory's last state), one per uniform in [0, 1).
+
+    `draw`: "uniform" over that range, or "geometric" (offsets k >= 1 with P(k) ~ discount ** (k - 1), capped).
+    """
     span = ends - starts  # >= 1: every window starts before its trajectory's last state
+    if draw == "geometric":
+        offsets = np.floor(np.log1p(-uniforms) / np.log(float(discount))).astype(np.int64)
+        return starts + 1 + np.minimum(offsets, span - 1)
+    check_draw(draw)
     return starts + 1 + np.minimum((uniforms * span).astype(np.int64), span - 1)
+
+
+def check_draw(draw):
+    """Raises a ValueError unless `draw` is one of `DRAWS`."""
+    if draw not in DRAWS:
+        raise ValueError(f"hindsight_goal_draw must be one of {DRAWS}, got {draw!r}.")
 
 
 def hindsight_returns(steps, goals, discount):

@@ -40,6 +40,7 @@ def make_dataset(
     start_epoch=0,
     start_batch=0,
     hindsight_goals=(),
+    hindsight_draw="uniform",
 ):
     """Returns `(dataset, statistics)`: batches of windows and their `DataStatistics`.
 
@@ -66,6 +67,8 @@ def make_dataset(
             later step of the same trajectory become each window's goal, with
             returns the discounted reward of reaching it
             (`keras_mage.data.hindsight_goals`); () keeps the data's goals.
+        hindsight_draw: how far ahead those goals lie: "uniform" over the
+            rest of the trajectory, or "geometric" (mostly nearer).
 
     Batches are dicts of float32: observations (B, H, ds), returns (B, H, 1),
     actions (B, H, da), mask (B, H), action_mask (B, H) and, for goal data,
@@ -83,7 +86,8 @@ def make_dataset(
     statistics = _statistics(statistics, episodes, discount, reward_scale)
     if hindsight_goals:
         statistics = with_goal_statistics(statistics, hindsight_goals)
-    index = WindowIndex(episodes, horizon, statistics, window_stride, hindsight_goals=hindsight_goals, seed=seed)
+    index = WindowIndex(episodes, horizon, statistics, window_stride, hindsight_goals=hindsight_goals, seed=seed,
+                        hindsight_draw=hindsight_draw)
     order = BatchOrder(index.num_windows, batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder)
     if order.batches_per_epoch == 0:
         raise ValueError(

@@ -55,10 +55,11 @@ class WindowIndex:
         hindsight_goals: state features that form a goal drawn from the
             window's own future (`keras_mage.data.hindsight_goals`), replacing
             the data's goals and returns; () keeps them.
+        hindsight_draw: how far ahead they are drawn ("uniform" or "geometric").
         seed: the hindsight goals' draws.
     """
 
-    def __init__(self, episodes, horizon, statistics, stride=1, hindsight_goals=(), seed=0):
+    def __init__(self, episodes, horizon, statistics, stride=1, hindsight_goals=(), seed=0, hindsight_draw="uniform"):
         self.horizon = int(horizon)
         lengths = np.array([len(episode) for episode in episodes], np.int64)
         self.num_windows = int(lengths.sum())
@@ -80,9 +81,11 @@ class WindowIndex:
             self._goals = statistics.normalize_goals(np.concatenate([e.goals[:-1] for e in episodes]))
         self._goal_dims = list(hindsight_goals)
         if self._goal_dims:
-            from keras_mage.data.hindsight_goals import check_goal_dims  # here: this module imports numpy alone
+            from keras_mage.data.hindsight_goals import check_draw, check_goal_dims  # here: numpy alone above
 
             check_goal_dims(self._goal_dims, self._states.shape[1])
+            check_draw(hindsight_draw)
+            self._draw = hindsight_draw
             self._discount = statistics.discount
             self._goal_uniforms = np.random.default_rng([int(seed), 1]).random(self.num_windows)
 
@@ -130,7 +133,7 @@ class WindowIndex:
         """Hindsight goals and their returns in place of the data's."""
         from keras_mage.data.hindsight_goals import goal_steps, hindsight_returns
 
-        goals = goal_steps(starts, ends, self._goal_uniforms[starts])
+        goals = goal_steps(starts, ends, self._goal_uniforms[starts], self._draw, self._discount)
         goal_rows = goals + self._episode[starts]
         batch["goals"] = np.take(self._states, goal_rows, axis=0)[:, self._goal_dims]
         returns = np.where(real, hindsight_returns(steps, goals, self._discount), 0.0)

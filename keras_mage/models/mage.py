@@ -413,6 +413,7 @@ class MAGE(keras.Model):
             start_epoch=initial_epoch,
             steps_per_epoch=steps_per_epoch,
             hindsight_goals=tuple(self.hindsight_goals),
+            hindsight_draw=self.hindsight_goal_draw,
         )
         if statistics is not None:
             self.data_statistics = statistics

@@ -5,7 +5,7 @@ import numpy as np
 
 def as_training_data(
     x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat, start_epoch=0, steps_per_epoch=None,
-    window_stride=1, hindsight_goals=(),
+    window_stride=1, hindsight_goals=(), hindsight_draw="uniform",
 ):
     """Returns `(data, DataStatistics or None)` for `keras.Model.fit`.
 
@@ -37,6 +37,7 @@ def as_training_data(
         start_epoch=0 if repeat else start_epoch,
         start_batch=start_epoch * steps_per_epoch if repeat else 0,
         hindsight_goals=hindsight_goals,
+        hindsight_draw=hindsight_draw,
     )
     return dataset, statistics
 
@@ -55,7 +56,8 @@ def model_windows(model, source, batch_size, **options):
     return data.make_dataset(
         source, model.horizon, batch_size, model.data_statistics, window_stride=model.window_stride,
         discount=model.discount, reward_scale=model.reward_scale,
-        hindsight_goals=tuple(getattr(model, "hindsight_goals", ())), **options,
+        hindsight_goals=tuple(getattr(model, "hindsight_goals", ())),
+        hindsight_draw=getattr(model, "hindsight_goal_draw", "uniform"), **options,
     )
 
 

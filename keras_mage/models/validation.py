@@ -1,10 +1,12 @@
 """Checks that turn bad configurations and batches into errors that say what to fix."""
 
+from keras_mage.data.hindsight_goals import check_draw
 from keras_mage.models.two_phase_schedule import DECAYS
 
 
 def check_config(config):
     """Raises ValueError for an inconsistent MAGE configuration."""
+    check_draw(config["hindsight_goal_draw"])
     schedule = [int(length) for length in config["scale_schedule"]]
     horizon = int(config["horizon"])
     for name in ("window_stride", "downsample"):

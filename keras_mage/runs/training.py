@@ -17,6 +17,8 @@ from keras_mage.runs.agents import AGENT_KINDS, RETURN_UPDATES, make_baseline
 from keras_mage.runs.plotting import plot_learning_curve, plot_trajectories
 from keras_mage.utils.files import save_model, write_json
 
+HINDSIGHT_OPTIONS = ("hindsight_goals", "hindsight_goal_draw")  # MAGE options a peer takes too
+
 
 def train_agent(
     kind, source, *, preset="small", train_steps=1000, seed=0, epochs=20, verbose=0, devices=None, dtype=None,
@@ -49,7 +51,7 @@ def train_agent(
     with keras_mage.distribution.data_parallel(devices):
         model = _mage_to_train(preset, seed, options, dtype) if kind == "mage" else make_baseline(
             kind, source, batch_size=batch_size or model_config(preset, options or {})["batch_size"], seed=seed,
-            hindsight_goals=(options or {}).get("hindsight_goals", ()), **(peer_options or {}),
+            **{key: value for key, value in (options or {}).items() if key in HINDSIGHT_OPTIONS}, **(peer_options or {}),
         )
         history = model.fit(
             source, epochs=epochs, steps_per_epoch=train_steps // epochs, verbose=verbose, **fit_options

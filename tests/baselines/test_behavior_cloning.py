@@ -82,6 +82,10 @@ def test_hindsight_goals_make_it_gcbc(reloaded):
     for peer in (IQL, DecisionTransformer):
         with pytest.raises(ValueError, match="cannot train on hindsight goals"):
             peer(hindsight_goals=(0, 1))
+    nearer = BehaviorCloning(hindsight_goals=(0, 1), hindsight_goal_draw="geometric")
+    assert BehaviorCloning.from_config(nearer.get_config()).hindsight_goal_draw == "geometric"
+    with pytest.raises(ValueError, match="hindsight_goal_draw must be one of"):
+        BehaviorCloning(hindsight_goals=(0, 1), hindsight_goal_draw="nearest")
 
 
 def test_batch_arrays_train_at_the_models_batch_size(make_goal_episodes):

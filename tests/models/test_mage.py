@@ -165,16 +165,18 @@ def test_configuration_errors_name_the_problem():
         keras_mage.MAGE.from_preset("tiny", codebook_sise=8)
     with pytest.raises(ValueError, match="window_stride must be an integer >= 1"):
         keras_mage.MAGE.from_preset("tiny", window_stride=0)
+    with pytest.raises(ValueError, match="hindsight_goal_draw must be one of"):
+        keras_mage.MAGE.from_preset("tiny", hindsight_goal_draw="nearest")
 
 
-def test_window_stride_reaches_the_windows_fit_builds(monkeypatch):
+def test_window_stride_and_goal_draw_reach_the_windows_fit_builds(monkeypatch):
     from keras_mage import data
 
     strides = []
     make_dataset = data.make_dataset
 
     def recording(*args, **kwargs):
-        strides.append(kwargs["window_stride"])
+        strides.append((kwargs["window_stride"], kwargs["hindsight_draw"]))
         return make_dataset(*args, **kwargs)
 
     monkeypatch.setattr(data, "make_dataset", recording)
@@ -185,11 +187,13 @@ def test_window_stride_reaches_the_windows_fit_builds(monkeypatch):
                      np.zeros(40, bool))
         for _ in range(2)
     ]
-    model = keras_mage.MAGE.from_preset("tiny", seed=0, window_stride=3, batch_size=16)
+    model = keras_mage.MAGE.from_preset("tiny", seed=0, window_stride=3, batch_size=16, hindsight_goals=(0, 1),
+                                        hindsight_goal_draw="geometric")
     history = model.fit(episodes, epochs=1, steps_per_epoch=2, verbose=0)
-    assert strides == [3]
+    assert strides == [(3, "geometric")]
     assert all(np.isfinite(history.history[name]).all() for name in LOSS_NAMES)
-    assert keras_mage.MAGE.from_config(model.get_config()).window_stride == 3
+    restored = keras_mage.MAGE.from_config(model.get_config())
+    assert restored.window_stride == 3 and restored.hindsight_goal_draw == "geometric"
 
 
 def test_batch_arrays_train_at_the_presets_batch_size(make_batches):
