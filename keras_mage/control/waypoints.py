@@ -23,6 +23,8 @@ Example:
 
 import numpy as np
 
+SEARCHES_KEPT = 64  # shortest-path trees cached (one per goal node, 16 bytes a node each)
+
 
 class WaypointGraph:
     """Directed graph over goal-feature points; `waypoint` follows its shortest paths to a goal (module docstring).
@@ -92,6 +94,9 @@ class WaypointGraph:
         """(steps from every node to `goal_node`, the next node on that path), cached per goal node."""
         if goal_node not in self._searches:
             from scipy.sparse.csgraph import dijkstra
+
+            if len(self._searches) >= SEARCHES_KEPT:
+                del self._searches[next(iter(self._searches))]  # the oldest
 
             steps, predecessors = dijkstra(self._reverse, indices=goal_node, return_predecessors=True)
             self._searches[goal_node] = (steps, predecessors)  # reversed graph: a node's predecessor is its next hop

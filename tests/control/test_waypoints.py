@@ -106,3 +106,13 @@ def test_waypoints_from_the_oracles_paths_lead_a_straight_pusher_around_the_wall
     guided = evaluate_tasks(waypoint_policy(TowardsTheGoal(), data, lookahead=10, goal_dims=(0, 1)),
                             "pointmaze-medium-navigate-v0", **options)
     assert straight["success_rate"] == 0.0 and guided["success_rate"] == 1.0
+
+
+def test_the_search_cache_keeps_the_newest_goals_only(monkeypatch):
+    from keras_mage.control import waypoints
+
+    monkeypatch.setattr(waypoints, "SEARCHES_KEPT", 2)
+    graph = WaypointGraph(np.array([[0.0], [1.0], [2.0]]), [0, 1], [1, 2], [1.0, 1.0])
+    for goal_node in (0, 1, 2):
+        graph._search(goal_node)
+    assert sorted(graph._searches) == [1, 2]
