@@ -12,9 +12,10 @@ overall and per task; episodes per task). A baseline acts one way (one action pe
 step) and is evaluated once. Without `--options` it compares the
 target-return rules (`keras_mage.control.acting_options.RETURN_UPDATES`; "estimated"
 only when every MAGE agent has a return head); this is how the default rule
-was chosen (docs/acting.md). `--waypoints STEPS` has OGBench agents act toward
-waypoints on the data's shortest path to the goal (`keras_mage.control.waypoints`). `--plots DIR` also draws each evaluation's
-trajectories over the maze (`DIR/<agent path>__<options>.png`). Each line also
+was chosen (docs/acting.md). `--waypoints STEPS` has OGBench agents act
+toward waypoints on the data's shortest path to the goal
+(`keras_mage.control.waypoints`; one graph per dataset). `--plots DIR` also
+draws each evaluation's trajectories over the maze (`DIR/<agent path>__<options>.png`). Each line also
 gives how fast the goal is reached and the share of the remaining steps spent
 at it (`steps_to_goal`, `goal_share`: docs/acting.md).
 
@@ -69,6 +70,12 @@ def main():
     from keras_mage.data.sources.ogbench_source import is_ogbench_name
 
     agents = {path: _load(path) for path in args.agents}
+    if args.waypoints is not None:
+        others = [path for path, model in agents.items()
+                  if not is_ogbench_name(getattr(model.data_statistics, "dataset_id", None))]
+        if others:
+            parser.error(f"--waypoints applies to agents trained on OGBench data; not to {others}.")
+    graphs = {}  # dataset id -> WaypointGraph, built once for all its agents
     models = {path: model for path, model in agents.items() if isinstance(model, keras_mage.MAGE)}
     baselines = {path: model for path, model in agents.items() if path not in models}
     estimates = all(model.return_head for model in models.values())
@@ -91,7 +98,10 @@ def main():
             if is_ogbench_name(dataset_id):  # OGBench's five tasks, each on its own episode seeds
                 actor, acting = model, options
                 if args.waypoints is not None:
-                    actor, acting = waypoint_policy(model, dataset_id, args.waypoints, policy_options=options), None
+                    if dataset_id not in graphs:
+                        graphs[dataset_id] = waypoint_policy(model, dataset_id, args.waypoints).graph
+                    actor = waypoint_policy(model, graphs[dataset_id], args.waypoints, policy_options=options)
+                    acting = None
                 report = evaluate_tasks(actor, dataset_id, episodes=args.episodes, seed=seed, num_envs=args.num_envs,
                                         max_episode_steps=args.max_episode_steps, policy_options=acting,
                                         progress=False)

@@ -177,7 +177,8 @@ def waypoint_policy(agent, dataset, lookahead=10, goal_dims=None, policy_options
 
     Args:
         agent: a goal-conditioned model (acting through `policy_for(agent, policy_options)`) or a policy.
-        dataset: a dataset id, path or `EpisodeDataset` (`keras_mage.data.sources.load_episodes` reads it).
+        dataset: a dataset id, path or `EpisodeDataset` (`keras_mage.data.sources.load_episodes` reads it),
+            or a `WaypointGraph` already built from one (agents of one dataset can share it).
         lookahead: steps ahead along the data's shortest path that each waypoint lies.
         goal_dims: the state features goals are (default: the model's `hindsight_goals`).
         graph_options: `WaypointGraph.from_episodes` options (node_every, radius, neighbours).
@@ -193,6 +194,8 @@ def waypoint_policy(agent, dataset, lookahead=10, goal_dims=None, policy_options
                          "x, y) or an agent trained with hindsight_goals.")
     is_model = hasattr(agent, "predict_actions") or getattr(agent, "acts_on_history", False) is True
     policy = policy_for(agent, policy_options or {}) if is_model else agent
-    episodes = dataset if isinstance(dataset, EpisodeDataset) else load_episodes(dataset)
-    graph = WaypointGraph.from_episodes(episodes, goal_dims, **graph_options)
+    graph = dataset
+    if not isinstance(dataset, WaypointGraph):
+        episodes = dataset if isinstance(dataset, EpisodeDataset) else load_episodes(dataset)
+        graph = WaypointGraph.from_episodes(episodes, goal_dims, **graph_options)
     return WaypointPolicy(policy, graph, goal_dims, lookahead=lookahead)

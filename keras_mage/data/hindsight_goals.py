@@ -6,10 +6,11 @@ features (`goal_dims`) of the state at a step g drawn uniformly from
 t + 1 .. T (T: the trajectory's last state), as OGBench's reference agents
 draw their actors' goals, or ("geometric") g = t + k with P(k) proportional
 to discount ** (k - 1), capped at T, as they draw their value functions'
-goals: mostly nearer ones (mean 1 / (1 - discount) steps). Its returns are the discounted reward of reaching
-that goal, with reward 1 on the step that arrives there: the window entry at
-step s has R_s = discount ** (g - 1 - s) up to s = g - 1 and 0 after it, so
-R_0 = discount ** (steps to the goal - 1) lies in (0, 1] on any dataset.
+goals: mostly nearer ones (mean 1 / (1 - discount) steps). Its returns are
+the discounted reward of reaching that goal, with reward 1 on the step that
+arrives there: the window entry at step s has R_s = discount ** (g - 1 - s)
+up to s = g - 1 and 0 after it, so R_0 = discount ** (steps to the goal - 1)
+lies in (0, 1] on any dataset.
 The draws come from the run's seed: one goal per window start, the same on
 every backend and after a resume.
 

@@ -94,6 +94,8 @@ def test_the_policy_sees_the_waypoint_as_its_goal():
     single = {key: value[0] for key, value in observations.items()}
     policy.act(single)
     np.testing.assert_allclose(inner.goals[-1], [2.4, 0.0])
+    shared = waypoint_policy(TowardsTheGoal(), policy.graph, lookahead=10, goal_dims=(0, 1))  # a graph, reused
+    assert shared.graph is policy.graph
 
 
 def test_waypoints_from_the_oracles_paths_lead_a_straight_pusher_around_the_walls():
