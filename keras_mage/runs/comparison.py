@@ -30,8 +30,9 @@ GOAL_TIMING = ("steps_to_goal", "goal_share")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
 ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None,
                   "waypoints": None}
-# Settings of how a trained agent is evaluated; `studies/acting_options.py` evaluates a kept agent under others.
-ACTING_SETTINGS = ("eval_episodes", "max_episode_steps") + REPORTED_OPTIONS
+# Settings of how a trained agent is evaluated (OGBench runs: episodes per task and waypoints too);
+# `studies/acting_options.py` evaluates a kept agent under others.
+ACTING_SETTINGS = ("eval_episodes", "episodes_per_task", "max_episode_steps", "waypoints") + REPORTED_OPTIONS
 
 
 def summarise(per_seed):
@@ -150,15 +151,15 @@ def peer_settings(settings):
     return reduced
 
 
-def finished_report(run_dir, settings, acting_hint=True):
+def finished_report(run_dir, settings):
     """The report a finished run left in `run_dir`, or None; stops if its settings differ.
 
-    `acting_hint`: where only acting settings differ, the message says how
-    `studies/acting_options.py` scores the kept agent again (runs it can evaluate).
+    Where only acting settings differ, the message says how
+    `studies/acting_options.py` scores the kept agent again.
     """
     report = _read_json(os.path.join(run_dir, "report.json"))
     if report is not None:
-        _check_same_settings(run_dir, "finished run", report.get("settings", {}), settings, acting_hint)
+        _check_same_settings(run_dir, "finished run", report.get("settings", {}), settings, acting_hint=True)
     return report
 
 
@@ -198,14 +199,16 @@ def _check_same_settings(run_dir, what, stored, settings, acting_hint=False):
 def _evaluate_again_hint(run_dir, settings):
     """How to evaluate a finished run's kept agent under other acting settings, without training it again."""
     mage = settings["kind"] == "mage"
+    episodes = settings.get("eval_episodes", settings.get("episodes_per_task"))  # OGBench: per task
     command = (
         f"python studies/acting_options.py {os.path.join(run_dir, 'agent' if mage else 'model.keras')} "
-        f"--episodes {settings['eval_episodes']}"
+        f"--episodes {episodes}"
     )
-    if settings["max_episode_steps"] is not None:
-        command += f" --max-episode-steps {settings['max_episode_steps']}"
+    for option in ("max_episode_steps", "waypoints"):
+        if settings.get(option) is not None:
+            command += f" --{option.replace('_', '-')} {settings[option]:g}"
     if mage:
-        options = {key: settings[key] for key in REPORTED_OPTIONS}
+        options = {key: settings[key] for key in REPORTED_OPTIONS if key in settings}  # OGBench runs: none
         command += f" --options '{json.dumps(options)}'"
     return f" Only how it acts differs: `{command}` evaluates the trained agent again."
 

@@ -84,7 +84,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
     settings = run_settings(agent, dataset_id, seed, preset=preset, train_steps=train_steps, options=options,
                             episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps,
                             waypoints=waypoints)
-    report = finished_report(output_dir, settings, acting_hint=False)  # acting_options.py knows no OGBench tasks
+    report = finished_report(output_dir, settings)
     if report is not None:
         return report
     checkpoint = checkpoint_for(output_dir, settings) if agent == "mage" else None

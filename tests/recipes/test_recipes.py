@@ -412,6 +412,10 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
                                "--output-dir", str(guided)])
     assert json.loads((guided / name / "bc_seed0" / "report.json").read_text())["waypoints"] == 10
     assert "| GCBC + waypoints (10 steps) (here) |" in (guided / "summary.md").read_text()
+    with pytest.raises(SystemExit, match=r"Only how it acts differs: `python studies/acting_options.py .*"
+                       r"bc_seed0/model.keras --episodes 1 --max-episode-steps 10 --waypoints 5`"):
+        recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--waypoints", "5",
+                                   "--output-dir", str(guided)])
     with pytest.raises(SystemExit):
         recipe("ogbench")["main"]([*arguments, "--waypoints", "-1"])
     assert "--waypoints must be > 0 steps" in capsys.readouterr().err
