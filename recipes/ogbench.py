@@ -26,6 +26,10 @@ Example:
 `--waypoints STEPS` has the agent act toward a waypoint STEPS steps ahead on
 the shortest path through the dataset's own states (a graph search over the
 data, `keras_mage.control.waypoints`) instead of toward the far goal itself.
+`--trained-in DIR` evaluates the agents that an earlier `--output-dir DIR`
+trained with the same settings, instead of training them again (e.g. to
+score them with waypoints: `--trained-in outputs/ogbench --waypoints 10
+--output-dir outputs/waypoints`).
 """
 
 import os
@@ -62,6 +66,9 @@ def main(argv=None):
     parser.add_argument("--waypoints", type=float, default=None, metavar="STEPS",
                         help="act toward waypoints STEPS steps ahead on the data's shortest path to the goal "
                              "(keras_mage.control.waypoints; 10 was chosen on held-out episodes); default: the goal")
+    parser.add_argument("--trained-in", default=None, metavar="DIR",
+                        help="evaluate the agents an earlier --output-dir DIR trained with these settings (acting "
+                             "settings may differ) instead of training them; default: train")
     parser.add_argument("--output-dir", default="outputs/ogbench", help="where agents, reports and plots go")
     parser.add_argument("--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
                         help="override a MAGE preset option (repeatable); the recipe sets return_expectile=0.95")
@@ -89,6 +96,8 @@ def main(argv=None):
                     options={**MAGE_OPTIONS, **options} if agent == "mage" else options,
                     episodes=args.eval_episodes, batch_size=args.batch_size if agent == "bc" else None,
                     num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, waypoints=args.waypoints,
+                    trained_in=None if args.trained_in is None else os.path.join(args.trained_in, name,
+                                                                                 f"{agent}_seed{seed}"),
                 )
                 print(ogbench_runs.describe(report), flush=True)
     return ogbench_runs.write_summary(args.output_dir)

@@ -68,8 +68,9 @@ def main():
     from keras_mage.control.ogbench_tasks import evaluate_tasks
     from keras_mage.control.waypoints import waypoint_policy
     from keras_mage.data.sources.ogbench_source import is_ogbench_name
+    from keras_mage.models.agent_directory import load_any
 
-    agents = {path: _load(path) for path in args.agents}
+    agents = {path: load_any(path) for path in args.agents}
     if args.waypoints is not None:
         others = [path for path, model in agents.items()
                   if not is_ogbench_name(getattr(model.data_statistics, "dataset_id", None))]
@@ -82,7 +83,7 @@ def main():
     if args.critics:
         if len(args.critics) != len(models):
             parser.error(f"--critics: {len(args.critics)} given for {len(models)} MAGE agent(s); give one per agent.")
-        models = {path: _CriticSelection(model, _load(critic), args.candidates, args.candidate_temperature)
+        models = {path: _CriticSelection(model, load_any(critic), args.candidates, args.candidate_temperature)
                   for (path, model), critic in zip(models.items(), args.critics)}
     rules = [rule for rule in RETURN_UPDATES if estimates or rule != "estimated"]
     option_sets = args.options or [{"return_update": rule} for rule in rules]
@@ -171,16 +172,6 @@ def _plot(report, directory, path, options):
         return
     title = f"{path}\n{json.dumps(options)}: success {report['success_rate']:.2f}"
     print(f"  trajectories: {plot_trajectories(report, file, title=title)}")
-
-
-def _load(path):
-    """A saved agent: MAGE's agent directory, or a `.keras` file (MAGE or a baseline)."""
-    import keras_mage
-    from keras_mage.models.agent_directory import load_model_file
-
-    if path.endswith(".keras"):
-        return load_model_file(path)
-    return keras_mage.MAGE.from_preset(path)
 
 
 if __name__ == "__main__":

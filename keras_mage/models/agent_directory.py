@@ -82,6 +82,13 @@ def load(path, **overrides):
     return keras.saving.load_model(model_file(path))
 
 
+def load_any(path):
+    """Any saved keras_mage agent: a MAGE agent directory (as `load`) or a `.keras` file (MAGE or a baseline)."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no saved agent there (an agent directory or a .keras file).")
+    return load(path) if os.path.isdir(path) else load_model_file(path)
+
+
 def load_model_file(file):
     """`keras.saving.load_model(file)` once the `.keras` file is known whole (a damaged one is named)."""
     stored_config(file)

@@ -163,6 +163,21 @@ def finished_report(run_dir, settings):
     return report
 
 
+def trained_report(run_dir, settings):
+    """The report of the finished run in `run_dir` that trained as `settings` say; its acting settings may differ.
+
+    Stops, naming the fix, where there is none or it trained otherwise.
+    """
+    report = _read_json(os.path.join(run_dir, "report.json"))
+    if report is None:
+        raise SystemExit(f"{run_dir} holds no finished run (no report.json): train it there first, or leave out "
+                         "the folder of trained agents.")
+    acting = {key: settings[key] for key in ACTING_SETTINGS if key in settings}
+    _check_same_settings(run_dir, "run trained", {**report.get("settings", {}), **acting}, settings,
+                         fix="Pass the settings it trained with, or train here without the folder of trained agents.")
+    return report
+
+
 def checkpoint_for(run_dir, settings):
     """`run_dir/checkpoint`, where an interrupted MAGE run resumes; stops if it was started with other settings."""
     directory = os.path.join(run_dir, "checkpoint")
@@ -181,7 +196,8 @@ def _read_json(path):
         return json.load(file)
 
 
-def _check_same_settings(run_dir, what, stored, settings, acting_hint=False):
+def _check_same_settings(run_dir, what, stored, settings, acting_hint=False,
+                         fix="Pass another --output-dir, or delete that run to train it again."):
     stored = peer_settings({**ADDED_SETTINGS, **stored})
     if stored.get("config"):  # model options added since take their defaults, as loading the agent does
         stored["config"] = {**PRESET_DEFAULTS, **stored["config"]}
@@ -190,8 +206,7 @@ def _check_same_settings(run_dir, what, stored, settings, acting_hint=False):
         changes = ", ".join(f"{key}: {stored.get(key)!r} there, {settings.get(key)!r} now" for key in differing)
         acting_only = acting_hint and set(differing) <= set(ACTING_SETTINGS)
         raise SystemExit(
-            f"{run_dir} holds a {what} with other settings ({changes}). "
-            "Pass another --output-dir, or delete that run to train it again."
+            f"{run_dir} holds a {what} with other settings ({changes}). {fix}"
             + (_evaluate_again_hint(run_dir, settings) if acting_only else "")
         )
 

@@ -66,7 +66,7 @@ def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episo
 
 
 def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, agent="mage",
-                             batch_size=None, num_envs=10, max_episode_steps=None, waypoints=None):
+                             batch_size=None, num_envs=10, max_episode_steps=None, waypoints=None, trained_in=None):
     """Trains `agent` ("mage", or "bc": GCBC) on `dataset_id`, evaluates it on the maze's five tasks; the report.
 
     `options` are MAGE's preset options; `hindsight_goals` among them relabels
@@ -74,10 +74,12 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
     that many steps ahead on the data's shortest path to the goal
     (`keras_mage.control.waypoints`). A run whose `report.json` is in `output_dir` with the
     same settings is reused; an interrupted MAGE run resumes from its last epoch.
+    `trained_in`: the folder of a finished run that trained the same way (its
+    acting settings may differ), whose agent is evaluated instead of training one.
     """
     from keras_mage.control.ogbench_tasks import evaluate_tasks
     from keras_mage.control.waypoints import waypoint_policy
-    from keras_mage.runs.comparison import checkpoint_for, finished_report
+    from keras_mage.runs.comparison import checkpoint_for, finished_report, trained_report
     from keras_mage.runs.plotting import plot_learning_curve
     from keras_mage.runs.training import train_agent
 
@@ -87,29 +89,38 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
     report = finished_report(output_dir, settings)
     if report is not None:
         return report
-    checkpoint = checkpoint_for(output_dir, settings) if agent == "mage" else None
-    print(f"Training {agent if agent != 'mage' else preset} on {dataset_id} for {train_steps} steps, seed {seed} ...",
-          flush=True)
-    model, history = train_agent(agent, dataset_id, preset=preset, train_steps=train_steps, seed=seed,
-                                 options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2)
+    if trained_in is None:
+        checkpoint = checkpoint_for(output_dir, settings) if agent == "mage" else None
+        print(f"Training {agent if agent != 'mage' else preset} on {dataset_id} for {train_steps} steps, "
+              f"seed {seed} ...", flush=True)
+        model, history = train_agent(agent, dataset_id, preset=preset, train_steps=train_steps, seed=seed,
+                                     options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2)
+        training = {"train_steps": history.history["train_steps"], "train_seconds": history.history["train_seconds"]}
+    else:
+        from keras_mage.models.agent_directory import load_any
+
+        trained = trained_report(trained_in, settings)
+        saved = os.path.join(trained_in, "agent" if agent == "mage" else "model.keras")
+        model = load_any(saved)
+        training = {key: trained[key] for key in ("train_steps", "train_seconds", "learning_curve")}
+        training.update(saved=saved, trained_in=trained_in)
     start = time.time()
     actor = model if waypoints is None else waypoint_policy(model, dataset_id, lookahead=waypoints)
     results = evaluate_tasks(actor, dataset_id, episodes=episodes, seed=seed, num_envs=num_envs,
                              max_episode_steps=max_episode_steps)
     os.makedirs(output_dir, exist_ok=True)
-    saved = (model.save_to_preset(os.path.join(output_dir, "agent")) if agent == "mage"
-             else save_model(model, os.path.join(output_dir, "model.keras")))
+    if trained_in is None:
+        training["saved"] = (model.save_to_preset(os.path.join(output_dir, "agent")) if agent == "mage"
+                             else save_model(model, os.path.join(output_dir, "model.keras")))
+        training["learning_curve"] = plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png"))
     report = {
         "settings": settings, "agent": agent, "dataset_id": dataset_id, "env_id": results["env_id"],
-        "preset": settings["preset"], "options": options, "seed": seed,
-        "train_steps": history.history["train_steps"], "train_seconds": history.history["train_seconds"],
+        "preset": settings["preset"], "options": options, "seed": seed, **training,
         "eval_seconds": time.time() - start, "episodes_per_task": episodes,
         "success_rate": results["success_rate"], "success_rate_stderr": results["success_rate_stderr"],
         "tasks": {task["task_id"]: task["success_rate"] for task in results["tasks"]},
         "max_episode_steps": max_episode_steps, "waypoints": waypoints,
         "trajectory_plot": plot_tasks(results, os.path.join(output_dir, "tasks.png")),
-        "learning_curve": plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png")),
-        "saved": saved,
     }
     write_json(os.path.join(output_dir, "report.json"), report)
     return report

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import keras_mage
-from keras_mage.models.agent_directory import load_model_file, read_config
+from keras_mage.models.agent_directory import load_any, load_model_file, read_config
 
 
 def test_round_trip_is_exact(policy, inputs, expected, reference_actions, tmp_path):
@@ -131,6 +131,14 @@ def test_keras_file_of_another_model_is_refused_by_from_preset(tmp_path):
         archive.writestr("config.json", json.dumps({"class_name": "BehaviorCloning", "config": {}}))
     with pytest.raises(ValueError, match="holds a BehaviorCloning model, not a MAGE agent: load it with"):
         keras_mage.MAGE.from_preset(file)
+
+
+def test_load_any_takes_an_agent_directory_or_a_keras_file(saved_agent, inputs, expected, reference_actions,
+                                                            tmp_path):
+    for path in (saved_agent, os.path.join(saved_agent, "model.keras")):
+        np.testing.assert_array_equal(reference_actions(load_any(path), inputs), expected)
+    with pytest.raises(FileNotFoundError, match="nowhere: no saved agent there"):
+        load_any(str(tmp_path / "nowhere"))
 
 
 @pytest.mark.parametrize(

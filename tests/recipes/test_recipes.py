@@ -378,6 +378,7 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
 
     import keras_mage
     from keras_mage.datagen.ogbench_pointmaze import generate_ogbench_pointmaze
+    from keras_mage.runs import training
 
     monkeypatch.setenv("KERAS_MAGE_OGBENCH_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("OGBENCH_DATASET_DIR", str(tmp_path / "nowhere"))
@@ -407,10 +408,23 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
     assert not (run / "tasks.png").exists()
     with pytest.raises(SystemExit, match="other settings"):
         recipe("ogbench")["main"]([*arguments[:-1], "tokenizer_warmup_steps=2"])
-    guided = tmp_path / "waypoints"  # GCBC acting toward the data's waypoints: another folder, labelled as such
+    def no_training(*args, **kwargs):
+        raise AssertionError("an agent was trained again")
+
+    guided = tmp_path / "waypoints"  # the GCBC trained above acting toward the data's waypoints, labelled as such
+    monkeypatch.setattr(training, "train_agent", no_training)
     recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--waypoints", "10",
-                               "--output-dir", str(guided)])
-    assert json.loads((guided / name / "bc_seed0" / "report.json").read_text())["waypoints"] == 10
+                               "--output-dir", str(guided), "--trained-in", str(output)])
+    trained = json.loads((output / name / "bc_seed0" / "report.json").read_text())
+    with_waypoints = json.loads((guided / name / "bc_seed0" / "report.json").read_text())
+    assert with_waypoints["waypoints"] == 10 and with_waypoints["train_seconds"] == trained["train_seconds"]
+    assert with_waypoints["saved"] == str(output / name / "bc_seed0" / "model.keras")
+    with pytest.raises(SystemExit, match="run trained with other settings \\(train_steps: 6 there, 7 now"):
+        recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--train-steps", "7",
+                                   "--output-dir", str(tmp_path / "other"), "--trained-in", str(output)])
+    with pytest.raises(SystemExit, match="bc_seed5 holds no finished run"):
+        recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--seeds", "5",
+                                   "--output-dir", str(tmp_path / "other"), "--trained-in", str(output)])
     assert "| GCBC + waypoints (10 steps) (here) |" in (guided / "summary.md").read_text()
     with pytest.raises(SystemExit, match=r"Only how it acts differs: `python studies/acting_options.py .*"
                        r"bc_seed0/model.keras --episodes 1 --max-episode-steps 10 --waypoints 5`"):
