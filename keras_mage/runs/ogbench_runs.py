@@ -188,9 +188,6 @@ def _without_seed(report):
 
 def write_summary(output_dir):
     """Writes `summary.md` (`summary_table` of every run under `output_dir`) and `ogbench.png`; returns the reports."""
-    from keras_mage.runs.comparison import summarise
-    from keras_mage.runs.plotting import plot_comparison
-
     reports = collect_reports(output_dir)
     if not reports:
         raise ValueError(f"no finished OGBench run under {output_dir}.")
@@ -198,17 +195,37 @@ def write_summary(output_dir):
     with atomic_path(os.path.join(output_dir, "summary.md")) as temporary, open(temporary, "w") as file:
         file.write(table + "\n")
     print(table, flush=True)
-    titles = {name: name.removeprefix("pointmaze-").removesuffix("-v0") for name in reports}
-    per_dataset = {
-        titles[name]: {
-            agent_label(agent, runs): {"summary": summarise(runs), "per_seed": runs} for agent, runs in by_agent.items()
-        } for name, by_agent in reports.items()
-    }
-    published = {titles[name]: PUBLISHED_SUCCESS.get(name, {}) for name in reports}
-    labels = tuple(dict.fromkeys(agent_label(agent, by_agent[agent]) for agent in AGENT_LABELS
-                                 for by_agent in reports.values() if agent in by_agent))
-    plot_comparison(per_dataset, os.path.join(output_dir, "ogbench.png"), agents=labels, published=published)
+    plot_summary([reports], os.path.join(output_dir, "ogbench.png"))
     return reports
+
+
+def plot_summary(collected, path):
+    """Success per dataset and agent (each seed a dot) beside OGBench's published agents; returns `path`.
+
+    `collected`: `collect_reports` of one or more folders, e.g. agents and the
+    same agents scored with waypoints (`recipes/ogbench.py --trained-in`).
+
+    Example:
+
+    >>> plot_summary([collect_reports("runs/og"), collect_reports("runs/og_waypoints")], "og.png")  # doctest: +SKIP
+    """
+    from keras_mage.runs.comparison import summarise
+    from keras_mage.runs.plotting import plot_comparison
+
+    per_dataset, labels = {}, set()  # labels: (agent's place in AGENT_LABELS, waypoints or 0, label)
+    for reports in collected:
+        for name, by_agent in reports.items():
+            for place, agent in enumerate(AGENT_LABELS):
+                if agent in by_agent:
+                    runs = by_agent[agent]
+                    labels.add((place, runs[0].get("waypoints") or 0, agent_label(agent, runs)))
+                    per_dataset.setdefault(name, {})[agent_label(agent, runs)] = {"summary": summarise(runs),
+                                                                                   "per_seed": runs}
+    order = [label for *_, label in sorted(labels)]
+    titles = {name: name.removeprefix("pointmaze-").removesuffix("-v0") for name in per_dataset}
+    plot_comparison({titles[name]: runs for name, runs in per_dataset.items()}, path, agents=tuple(order),
+                    published={titles[name]: PUBLISHED_SUCCESS.get(name, {}) for name in per_dataset})
+    return path
 
 
 def describe(report):

@@ -11,6 +11,8 @@ Example:
 >>> plot_comparison(comparison["per_maze"], "runs/comparison.png")  # doctest: +SKIP
 """
 
+import textwrap
+
 import numpy as np
 
 from keras_mage.utils.files import atomic_path
@@ -158,7 +160,8 @@ def plot_comparison(per_maze, path, agents=("mage", "bc"), score="success_rate",
             summary, colour = runs["summary"][score], f"C{agents.index(kind)}"
             panel.bar(x, summary["mean"], yerr=summary["stderr"], width=0.6, alpha=0.35, capsize=6, color=colour)
             count = sum(report[score] is not None for report in runs["per_seed"])
-            labels.append(f"{kind}\n{summary['mean']:.3f}\n{count} seed{'s' * (count != 1)}")
+            name = "\n".join(textwrap.wrap(kind, 12, break_long_words=False))  # long names on several lines
+            labels.append(f"{name}\n{summary['mean']:.3f}\n{count} seed{'s' * (count != 1)}")
             for report in runs["per_seed"]:
                 if report[score] is not None:
                     seeds.setdefault(report["seed"], []).append((x, report[score]))
