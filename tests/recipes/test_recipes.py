@@ -400,9 +400,11 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
     assert re.search(r"\| \d+ \+- \d+ \(\d+, \d+\) \| 23 \+- 18 \|", summary)  # GCBC: mean, s.e., each seed
     agent = keras_mage.MAGE.from_preset(str(run / "agent"))
     assert tuple(agent.hindsight_goals) == (0, 1) and agent.goal_dim == 2 and agent.state_dim == 2
-    assert agent.return_expectile == 0.95 and report["options"]["return_expectile"] == 0.95  # the recipe's option
+    assert agent.return_expectile == 0.95 and report["options"]["return_expectile"] == 0.95  # the recipe's options
+    assert agent.hindsight_goal_draw == "geometric"
     gcbc = keras.saving.load_model(output / name / "bc_seed1" / "model.keras")
     assert gcbc.hindsight_goals == (0, 1) and gcbc.goal_dim == 2 and gcbc.hidden_units == (512, 512, 512)
+    assert gcbc.hindsight_goal_draw == "geometric"
     (run / "tasks.png").unlink()
     assert recipe("ogbench")["main"](arguments)[name]["mage"] == [report]  # finished runs are reused
     assert not (run / "tasks.png").exists()
