@@ -32,18 +32,31 @@ def _import_registering_modules():
 
 
 class _AfterKerasImport(importlib.abc.MetaPathFinder):
-    """Finds `keras` through the other finders and registers once it has executed."""
+    """Finds `keras` through the other finders and registers once it has executed.
+
+    It stays on `sys.meta_path` until Keras actually executes: TensorFlow
+    looks Keras up (`importlib.util.find_spec`) before importing it, and a
+    finder gone after that look-up would miss the import itself.
+    """
+
+    def __init__(self):
+        self._searching = False
 
     def find_spec(self, name, path=None, target=None):
-        if name != "keras":
+        if name != "keras" or self._searching:
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
+        self._searching = True  # the other finders, not this one again
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            self._searching = False
         if spec is None or spec.loader is None:
             return spec
         execute = spec.loader.exec_module
 
         def execute_then_register(module):
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
             execute(module)
             _import_registering_modules()
 

@@ -76,7 +76,10 @@ def test_the_checker_sees_imports_inside_functions(tmp_path):
 @pytest.mark.parametrize(
     "statements",
     ["import keras_mage; keras_mage.MAGE", "import keras_mage.models", "import keras_mage.baselines",
-     "import keras; import keras_mage; keras_mage.baselines.IQL"],
+     "import keras; import keras_mage; keras_mage.baselines.IQL",
+     # Keras looked up before it is imported, as TensorFlow does (`quiet_start`): the baselines still register
+     "import keras_mage, importlib.util, sys; importlib.util.find_spec('keras'); import keras; "
+     "assert 'keras_mage.baselines' in sys.modules"],
 )
 def test_every_entry_imports_whichever_comes_first(statements):
     """Keras registration imports models and baselines as Keras loads: no order may meet a half-imported module."""
