@@ -44,9 +44,9 @@ import sys
 MAGE_OPTIONS = {"return_expectile": 0.95}
 # Both agents' hindsight goals unless --set says otherwise: k steps ahead with P(k) ~ 0.99 ** (k - 1), mostly near,
 # rather than uniformly from the rest of the trajectory. Per seed (0-2), success without waypoints, uniform ->
-# geometric: MAGE medium-navigate 0.66/0.28/0.59 -> 0.87/0.65/0.70, large-navigate 0.34/0.27/0.24 -> 0.38/0.20/0.41;
-# GCBC large-navigate 0.24/0.48/0.42 -> 0.49/0.77/0.73; with waypoints MAGE large-navigate 0.48/0.56/0.89 -> 1.00 x 3,
-# giant-navigate 0.74/0.99/0.61 -> 1.00 x 3 (docs/results.md, "OGBench"; held-out episodes: docs/experiments.md).
+# geometric: MAGE medium-navigate 0.66/0.28/0.59 -> 0.76/0.62/0.70, large-navigate 0.34/0.27/0.24 -> 0.38/0.20/0.41;
+# GCBC medium-navigate 0.46/0.42/0.48 -> 0.86/0.95/0.65, large-navigate 0.24/0.48/0.42 -> 0.49/0.77/0.73; with waypoints
+# MAGE 0.98-1.00 on medium-, large- and giant-navigate (docs/results.md, "OGBench"; held-out: docs/experiments.md).
 GOAL_OPTIONS = {"hindsight_goal_draw": "geometric"}
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # last on the path: recipes/ogbench.py must not shadow `ogbench`
