@@ -95,7 +95,12 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
               f"seed {seed} ...", flush=True)
         model, history = train_agent(agent, dataset_id, preset=preset, train_steps=train_steps, seed=seed,
                                      options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2)
-        training = {"train_steps": history.history["train_steps"], "train_seconds": history.history["train_seconds"]}
+        training = {
+            "train_steps": history.history["train_steps"], "train_seconds": history.history["train_seconds"],
+            "learning_curve": plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png")),
+            "saved": (model.save_to_preset(os.path.join(output_dir, "agent")) if agent == "mage"
+                      else save_model(model, os.path.join(output_dir, "model.keras"))),
+        }
     else:
         from keras_mage.models.agent_directory import load_any
 
@@ -109,10 +114,6 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
     results = evaluate_tasks(actor, dataset_id, episodes=episodes, seed=seed, num_envs=num_envs,
                              max_episode_steps=max_episode_steps)
     os.makedirs(output_dir, exist_ok=True)
-    if trained_in is None:
-        training["saved"] = (model.save_to_preset(os.path.join(output_dir, "agent")) if agent == "mage"
-                             else save_model(model, os.path.join(output_dir, "model.keras")))
-        training["learning_curve"] = plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png"))
     report = {
         "settings": settings, "agent": agent, "dataset_id": dataset_id, "env_id": results["env_id"],
         "preset": settings["preset"], "options": options, "seed": seed, **training,
