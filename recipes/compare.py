@@ -27,9 +27,20 @@ it summarises what has finished and names what has not). A MAGE run cut off
 mid-training resumes from its last epoch checkpoint (`<run>/checkpoint`).
 The runs themselves: `keras_mage.runs.comparison`.
 
+Goal-conditioned agents (MAGE and BC trained with `--set 'hindsight_goals=(0,
+1)'`; IQL and DT do not take it) can act toward waypoints on the data's shortest
+path to the goal instead of toward the goal itself: `--waypoints STEPS`
+(`keras_mage.control.waypoints`, a test-time search over the data). With
+`--trained-in DIR` the agents an earlier `--output-dir DIR` trained with these
+settings are evaluated, not trained again (e.g. with `--waypoints 10`).
+
 Example:
 
     python recipes/compare.py --maze medium large --seeds 0 1 2 --agents mage bc iql dt --published-budgets
+    python recipes/compare.py --dataset keras_mage/antmaze/medium-play-v0 --agents mage bc --published-budgets \
+        --set 'hindsight_goals=(0, 1)' --output-dir outputs/gc
+    python recipes/compare.py --dataset keras_mage/antmaze/medium-play-v0 --agents mage bc --published-budgets \
+        --set 'hindsight_goals=(0, 1)' --trained-in outputs/gc --waypoints 10 --output-dir outputs/gc_waypoints
 """
 
 import argparse
@@ -104,9 +115,14 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
                         f"({agents.PUBLISHED_BUDGETS}) unless --steps / --batch-size say otherwise")
     parser.add_argument("--peer-set", type=peer_setting, action="append", default=[], metavar="KIND.NAME=VALUE",
                         help="a peer's own setting, e.g. --peer-set dt.warmup_steps=300 (repeatable)")
+    recipe_cli.add_trained_agent_arguments(parser)
     parser.add_argument("--finished-only", action="store_true",
                         help="train nothing: summarise the runs already finished in --output-dir")
     args = recipe_cli.parse_arguments(parser, argv)
+    recipe_cli.check_waypoints(parser, args)
+    goal_conditioned = args.options.get("hindsight_goals") or training.is_saved_agent(args.preset)
+    if args.waypoints is not None and not goal_conditioned:
+        parser.error("--waypoints needs goal-conditioned agents: add --set 'hindsight_goals=(0, 1)' (a maze's x, y).")
     if args.dataset:
         try:
             names = {dataset_id.replace("/", "_"): datasets.dataset_by_id(dataset_id, ref_episodes=args.ref_episodes)
@@ -133,7 +149,7 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
                     kind, dataset_id, seed, preset=args.preset, train_steps=train_steps, options=args.options,
                     mixed_precision=args.mixed_precision, eval_episodes=args.eval_episodes,
                     max_episode_steps=args.max_episode_steps, acting=acting, batch_size=batch_size,
-                    peer_options=peer_options.get(kind),
+                    peer_options=peer_options.get(kind), waypoints=args.waypoints,
                 )
                 run_dir = os.path.join(args.output_dir, name, f"{kind}_seed{seed}")
                 if args.finished_only:
@@ -142,8 +158,10 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
                         print(f"{name} {kind} seed {seed}: not finished, left out", flush=True)
                         continue
                 else:
+                    trained_in = None if args.trained_in is None else os.path.join(
+                        args.trained_in, name, f"{kind}_seed{seed}")
                     report = comparison.run_once(settings, run_dir, acting=acting, num_envs=args.num_envs,
-                                                 devices=args.devices)
+                                                 devices=args.devices, trained_in=trained_in)
                 runs[kind].append(report)
                 print(f"{name} {kind} seed {seed}: success {report['success_rate']:.2f}", flush=True)
         if not any(runs.values()):

@@ -71,12 +71,9 @@ def main(argv=None):
     parser.add_argument("--goal-dims", type=int, nargs="+", default=[0, 1], help="state features a goal is made of")
     parser.add_argument("--num-envs", type=int, default=10, help="parallel evaluation envs")
     parser.add_argument("--max-episode-steps", type=int, default=None, help="shorter time limit, for quick checks")
-    parser.add_argument("--waypoints", type=float, default=None, metavar="STEPS",
-                        help="act toward waypoints STEPS steps ahead on the data's shortest path to the goal "
-                             "(keras_mage.control.waypoints; 10 was chosen on held-out episodes); default: the goal")
-    parser.add_argument("--trained-in", default=None, metavar="DIR",
-                        help="evaluate the agents an earlier --output-dir DIR trained with these settings (acting "
-                             "settings may differ) instead of training them; default: train")
+    recipe_cli.add_trained_agent_arguments(
+        parser, "act toward waypoints STEPS steps ahead on the data's shortest path to the goal "
+        "(keras_mage.control.waypoints; 10 was chosen on held-out episodes); default: the goal")
     parser.add_argument("--output-dir", default="outputs/ogbench", help="where agents, reports and plots go")
     parser.add_argument("--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
                         help="override a MAGE preset option (repeatable); the recipe sets return_expectile=0.95 "
@@ -84,8 +81,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if min(args.train_steps, args.eval_episodes, args.num_envs, args.batch_size or 1) < 1:
         parser.error("--train-steps, --eval-episodes, --num-envs and --batch-size must be >= 1.")
-    if args.waypoints is not None and args.waypoints <= 0:
-        parser.error("--waypoints must be > 0 steps.")
+    recipe_cli.check_waypoints(parser, args)
     try:
         options = {**GOAL_OPTIONS, **recipe_cli.parse_options(args.options), "hindsight_goals": tuple(args.goal_dims)}
     except ValueError as error:

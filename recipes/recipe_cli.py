@@ -76,6 +76,21 @@ def add_common_arguments(
     return parser
 
 
+def add_trained_agent_arguments(parser, waypoints_help="act toward waypoints STEPS steps ahead on the data's "
+                                "shortest path to the goal (keras_mage.control.waypoints); default: the goal"):
+    """`--waypoints STEPS` (goal-conditioned agents) and `--trained-in DIR` (score agents trained before)."""
+    parser.add_argument("--waypoints", type=float, default=None, metavar="STEPS", help=waypoints_help)
+    parser.add_argument("--trained-in", default=None, metavar="DIR",
+                        help="evaluate the agents an earlier --output-dir DIR trained with these settings (acting "
+                             "settings may differ) instead of training them; default: train")
+
+
+def check_waypoints(parser, args):
+    """Refuses `--waypoints` <= 0 (argparse's usage error)."""
+    if args.waypoints is not None and not args.waypoints > 0:
+        parser.error("--waypoints must be > 0 steps.")
+
+
 def temporal_ensemble_rate(text):
     """`--temporal-ensemble` values: a number, or "off" (None: the newest plan's actions alone).
 

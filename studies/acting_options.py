@@ -12,9 +12,10 @@ overall and per task; episodes per task). A baseline acts one way (one action pe
 step) and is evaluated once. Without `--options` it compares the
 target-return rules (`keras_mage.control.acting_options.RETURN_UPDATES`; "estimated"
 only when every MAGE agent has a return head); this is how the default rule
-was chosen (docs/acting.md). `--waypoints STEPS` has OGBench agents act
-toward waypoints on the data's shortest path to the goal
-(`keras_mage.control.waypoints`; one graph per dataset). `--plots DIR` also
+was chosen (docs/acting.md). `--waypoints STEPS` has goal-conditioned agents
+(trained with `hindsight_goals`: OGBench's, or AntMaze's with `--set
+'hindsight_goals=(0, 1)'`) act toward waypoints on the data's shortest path
+to the goal (`keras_mage.control.waypoints`; one graph per dataset). `--plots DIR` also
 draws each evaluation's trajectories over the maze (`DIR/<agent path>__<options>.png`). Each line also
 gives how fast the goal is reached and the share of the remaining steps spent
 at it (`steps_to_goal`, `goal_share`: docs/acting.md).
@@ -51,7 +52,7 @@ def main():
                         help="shorter time limit, as the recipes' option (default: the env's)")
     parser.add_argument("--plots", default=None, help="directory for each evaluation's trajectory plot")
     parser.add_argument("--waypoints", type=float, default=None, metavar="STEPS",
-                        help="OGBench agents act toward waypoints STEPS steps ahead on the data's shortest path "
+                        help="goal-conditioned agents act toward waypoints STEPS steps ahead on the data's shortest path "
                              "to the goal (keras_mage.control.waypoints)")
     parser.add_argument("--critics", nargs="+", default=None,
                         help="IQL .keras files, one per MAGE agent: its critic picks among MAGE's candidate plans")
@@ -72,10 +73,10 @@ def main():
 
     agents = {path: load_any(path) for path in args.agents}
     if args.waypoints is not None:
-        others = [path for path, model in agents.items()
-                  if not is_ogbench_name(getattr(model.data_statistics, "dataset_id", None))]
+        others = [path for path, model in agents.items() if not getattr(model, "hindsight_goals", None)]
         if others:
-            parser.error(f"--waypoints applies to agents trained on OGBench data; not to {others}.")
+            parser.error(f"--waypoints applies to goal-conditioned agents (trained with hindsight_goals, as "
+                         f"recipes/ogbench.py trains them); not to {others}.")
     graphs = {}  # dataset id -> WaypointGraph, built once for all its agents
     models = {path: model for path, model in agents.items() if isinstance(model, keras_mage.MAGE)}
     baselines = {path: model for path, model in agents.items() if path not in models}
@@ -96,13 +97,13 @@ def main():
         for path, model in group.items():
             seed = (model.seed or 0) if args.seed is None else args.seed
             dataset_id = getattr(model.data_statistics, "dataset_id", None)
+            actor, acting = model, options
+            if args.waypoints is not None:
+                if dataset_id not in graphs:
+                    graphs[dataset_id] = waypoint_policy(model, dataset_id, args.waypoints).graph
+                actor = waypoint_policy(model, graphs[dataset_id], args.waypoints, policy_options=options)
+                acting = None
             if is_ogbench_name(dataset_id):  # OGBench's five tasks, each on its own episode seeds
-                actor, acting = model, options
-                if args.waypoints is not None:
-                    if dataset_id not in graphs:
-                        graphs[dataset_id] = waypoint_policy(model, dataset_id, args.waypoints).graph
-                    actor = waypoint_policy(model, graphs[dataset_id], args.waypoints, policy_options=options)
-                    acting = None
                 report = evaluate_tasks(actor, dataset_id, episodes=args.episodes, seed=seed, num_envs=args.num_envs,
                                         max_episode_steps=args.max_episode_steps, policy_options=acting,
                                         progress=False)
@@ -112,8 +113,8 @@ def main():
                 if args.plots:
                     _plot(report, args.plots, path, options)
                 continue
-            report = evaluate(model, episodes=args.episodes, num_envs=args.num_envs, seed=seed,
-                              max_episode_steps=args.max_episode_steps, policy_options=options, progress=False)
+            report = evaluate(actor, episodes=args.episodes, num_envs=args.num_envs, seed=seed,
+                              max_episode_steps=args.max_episode_steps, policy_options=acting, progress=False)
             rows.append((report["success_rate"], report["normalized_score"], report["mean_return"]))
             timing = ("" if report["goal_share"] is None else
                       f"  steps to goal {report['steps_to_goal']:.0f}  share at goal {report['goal_share']:.3f}")

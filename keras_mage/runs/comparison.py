@@ -104,11 +104,13 @@ def compare_per_seed(runs):
 
 
 def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_precision, eval_episodes,
-                 max_episode_steps, acting, batch_size=None, peer_options=None):
+                 max_episode_steps, acting, batch_size=None, peer_options=None, waypoints=None):
     """What a finished run's report must match to be reused (JSON values, as stored).
 
     `acting` is the `ActingOptions` as the agent applies them; a baseline
-    records only its one action per step (`replan_every`). `batch_size`: a
+    records only its one action per step (`replan_every`). `waypoints`:
+    steps ahead of the waypoints a goal-conditioned agent acts toward
+    (None: the goal itself). `batch_size`: a
     peer's own (None: MAGE's); `peer_options`: its own settings (None: its
     defaults). A peer's settings keep only what it takes of MAGE's
     (`peer_settings`).
@@ -117,7 +119,8 @@ def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_
     settings = dict(
         kind=kind, dataset_id=dataset_id, seed=seed, preset=preset, train_steps=train_steps,
         options=options, mixed_precision=mixed_precision, eval_episodes=eval_episodes,
-        max_episode_steps=max_episode_steps, batch_size=None if kind == "mage" else batch_size, **acted,
+        max_episode_steps=max_episode_steps, waypoints=waypoints, batch_size=None if kind == "mage" else batch_size,
+        **acted,
         peer_options=None if kind == "mage" else peer_options or None,
         # The resolved configuration, so a run made before a preset's default changed is not reused.
         config=training.model_config(preset, options) if kind == "mage" else None,
@@ -228,13 +231,30 @@ def _evaluate_again_hint(run_dir, settings):
     return f" Only how it acts differs: `{command}` evaluates the trained agent again."
 
 
-def run_once(settings, run_dir, *, acting, num_envs=10, devices=None):
-    """Trains and evaluates the agent `settings` describe (acting with `acting`), or reuses the report it left."""
+def run_once(settings, run_dir, *, acting, num_envs=10, devices=None, trained_in=None):
+    """Trains and evaluates the agent `settings` describe (acting with `acting`), or reuses the report it left.
+
+    `trained_in`: the folder of a finished run that trained the same way (its
+    acting settings may differ), whose agent is evaluated instead of training one.
+    """
     report = finished_report(run_dir, settings)
     if report is not None:
         print(f"{run_dir}: finished before, reusing its report.json", flush=True)
         return report
     kind = settings["kind"]
+    if trained_in is not None:
+        from keras_mage.models.agent_directory import load_any
+
+        trained = trained_report(trained_in, settings)
+        saved = os.path.join(trained_in, "agent" if kind == "mage" else "model.keras")
+        report = training.evaluate_and_save(
+            load_any(saved), trained, settings["dataset_id"], run_dir, episodes=settings["eval_episodes"],
+            seed=settings["seed"], num_envs=num_envs, save=False, max_episode_steps=settings["max_episode_steps"],
+            acting=acting, waypoints=settings["waypoints"],
+        )
+        report.update(settings=settings, trained_in=trained_in, saved=saved)
+        write_json(os.path.join(run_dir, "report.json"), report)
+        return report
     checkpoint_dir = checkpoint_for(run_dir, settings) if kind == "mage" else None  # peers: one fit
     model, history = training.train_agent(
         kind, settings["dataset_id"], preset=settings["preset"], train_steps=settings["train_steps"],
@@ -243,8 +263,9 @@ def run_once(settings, run_dir, *, acting, num_envs=10, devices=None):
         peer_options=settings.get("peer_options"),
     )
     report = training.evaluate_and_save(
-        model, history, settings["dataset_id"], run_dir, episodes=settings["eval_episodes"], seed=settings["seed"],
-        num_envs=num_envs, save=False, max_episode_steps=settings["max_episode_steps"], acting=acting,
+        model, training.training_record(history, run_dir), settings["dataset_id"], run_dir,
+        episodes=settings["eval_episodes"], seed=settings["seed"], num_envs=num_envs, save=False,
+        max_episode_steps=settings["max_episode_steps"], acting=acting, waypoints=settings["waypoints"],
     )
     if kind == "mage":  # both kept so the runs can be evaluated again (other acting options, other episodes)
         report["agent_dir"] = model.save_to_preset(os.path.join(run_dir, "agent"))

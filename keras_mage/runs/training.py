@@ -5,7 +5,8 @@ The recipes are command lines over these functions; every argument is explicit.
 Example:
 
 >>> model, history = train_agent("mage", dataset_id, preset="small", train_steps=3000, seed=0)  # doctest: +SKIP
->>> report = evaluate_and_save(model, history, dataset_id, "runs/umaze", episodes=50, seed=0)  # doctest: +SKIP
+>>> record = training_record(history, "runs/umaze")  # doctest: +SKIP
+>>> report = evaluate_and_save(model, record, dataset_id, "runs/umaze", episodes=50, seed=0)  # doctest: +SKIP
 """
 
 import os
@@ -18,6 +19,7 @@ from keras_mage.runs.plotting import plot_learning_curve, plot_trajectories
 from keras_mage.utils.files import save_model, write_json
 
 HINDSIGHT_OPTIONS = ("hindsight_goals", "hindsight_goal_draw")  # MAGE options a peer takes too
+TRAINING_RECORD = ("train_seconds", "train_steps", "final_losses", "learning_curve")  # `training_record`'s keys
 
 
 def train_agent(
@@ -128,8 +130,8 @@ def train_and_evaluate(
         checkpoint_dir=checkpoint_dir, options=options, verbose=2,
     )
     return evaluate_and_save(
-        model, history, dataset_id, output_dir, episodes=eval_episodes, seed=seed, num_envs=num_envs,
-        max_episode_steps=max_episode_steps, video=video, acting=acting,
+        model, training_record(history, output_dir), dataset_id, output_dir, episodes=eval_episodes, seed=seed,
+        num_envs=num_envs, max_episode_steps=max_episode_steps, video=video, acting=acting,
     )
 
 
@@ -146,25 +148,42 @@ def export_saved_model_if_available(model, path):
     return {"exported": True, "path": path}
 
 
+def training_record(history, output_dir):
+    """What a run's report keeps of its training (`TRAINING_RECORD`); plots the learning curve into `output_dir`."""
+    return {
+        "train_seconds": history.history["train_seconds"],
+        "train_steps": history.history["train_steps"],
+        "final_losses": {k: v[-1] for k, v in history.history.items() if k.endswith("loss")},
+        "learning_curve": plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png")),
+    }
+
+
 def evaluate_and_save(
-    model, history, dataset_id, output_dir, *, episodes, seed, num_envs=10, video=False, save=True,
-    max_episode_steps=None, acting=None,
+    model, record, dataset_id, output_dir, *, episodes, seed, num_envs=10, video=False, save=True,
+    max_episode_steps=None, acting=None, waypoints=None,
 ):
-    """Evaluates (acting with `acting`, an `ActingOptions`), saves the model, writes plots and `evaluation.json`."""
+    """Evaluates (acting with `acting`, an `ActingOptions`), saves the model, writes plots and `evaluation.json`.
+
+    `record`: its training (`training_record`), copied into the report.
+    `waypoints` (steps): a goal-conditioned model acts toward waypoints that
+    many steps ahead on the data's shortest path to the goal
+    (`keras_mage.control.waypoints`).
+    """
+    from keras_mage.control.waypoints import waypoint_policy
+
     os.makedirs(output_dir, exist_ok=True)
     start = time.time()
+    actor = model if waypoints is None else waypoint_policy(model, dataset_id, waypoints, policy_options=acting)
     results = evaluate(
-        model, dataset_id, episodes=episodes, num_envs=num_envs, seed=seed,
+        actor, dataset_id, episodes=episodes, num_envs=num_envs, seed=seed,
         output_path=os.path.join(output_dir, "evaluation.json"), max_episode_steps=max_episode_steps,
-        policy_options=acting,
+        policy_options=acting if waypoints is None else None,
     )
     report = {k: v for k, v in results.items() if k not in NOT_IN_JSON + ("per_episode",)}
     report["eval_seconds"] = time.time() - start
-    report["train_seconds"] = history.history["train_seconds"]
-    report["train_steps"] = history.history["train_steps"]
-    report["final_losses"] = {k: v[-1] for k, v in history.history.items() if k.endswith("loss")}
+    report["waypoints"] = waypoints
+    report.update({key: record[key] for key in TRAINING_RECORD})
     report["trajectory_plot"] = plot_trajectories(results, os.path.join(output_dir, "trajectories.png"))
-    report["learning_curve"] = plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png"))
     if save:
         report["keras_file"] = save_model(model, os.path.join(output_dir, "model.keras"))
         if hasattr(model, "save_to_preset"):

@@ -173,6 +173,28 @@ def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_r
     assert {kind: len(reused[kind]["per_seed"]) for kind in ("bc", "iql", "dt")} == {"bc": 1, "iql": 1, "dt": 1}
 
 
+@pytest.mark.slow
+def test_compare_scores_trained_goal_conditioned_agents_toward_waypoints(minari_root, tmp_path, capsys):
+    trained, guided = tmp_path / "trained", tmp_path / "waypoints"
+    arguments = TINY + ["--maze", "umaze", "--seeds", "0", "--agents", "mage", "bc", "--set", "hindsight_goals=(0, 1)"]
+    recipe("compare")["main"](arguments + ["--output-dir", str(trained)])
+    recipe("compare")["main"](arguments + ["--trained-in", str(trained), "--waypoints", "5",
+                                           "--output-dir", str(guided)])
+    for kind, saved in (("mage", "agent"), ("bc", "model.keras")):
+        before = json.loads((trained / "umaze" / f"{kind}_seed0" / "report.json").read_text())
+        after = json.loads((guided / "umaze" / f"{kind}_seed0" / "report.json").read_text())
+        assert before["waypoints"] is None and after["waypoints"] == after["settings"]["waypoints"] == 5
+        assert after["train_seconds"] == before["train_seconds"] and after["final_losses"] == before["final_losses"]
+        assert after["saved"] == str(trained / "umaze" / f"{kind}_seed0" / saved)
+        assert after["episodes"] == 2 and not (guided / "umaze" / f"{kind}_seed0" / saved).exists()
+    with pytest.raises(SystemExit, match=r"trained otherwise|other settings.*train_steps"):  # trained with 8 steps
+        recipe("compare")["main"](arguments + ["--train-steps", "9", "--trained-in", str(trained), "--waypoints", "5",
+                                               "--output-dir", str(tmp_path / "other")])
+    with pytest.raises(SystemExit):
+        recipe("compare")["main"](TINY + ["--maze", "umaze", "--waypoints", "5", "--output-dir", str(guided)])
+    assert "--waypoints needs goal-conditioned agents" in capsys.readouterr().err
+
+
 def test_budgets_per_agent_published_or_given():
     compare = recipe("compare")
     args = argparse.Namespace(agents=["mage", "bc", "iql", "dt"], train_steps=100, steps=[("iql", 7)],

@@ -12,7 +12,8 @@ from keras_mage.runs import training
 def test_tiny_model_trains_and_is_evaluated(pointmaze_dataset, tmp_path):
     model, history = training.train_agent("mage", pointmaze_dataset, preset="tiny", train_steps=12, seed=0, epochs=3)
     assert len(history.history["loss"]) == 3 and history.history["train_steps"] == 12
-    report = training.evaluate_and_save(model, history, pointmaze_dataset, tmp_path, episodes=3, seed=1,
+    record = training.training_record(history, tmp_path)
+    report = training.evaluate_and_save(model, record, pointmaze_dataset, tmp_path, episodes=3, seed=1,
                                         num_envs=2, save=False, max_episode_steps=40)
     written = json.loads((tmp_path / "evaluation.json").read_text())
     for results in (report, written):
