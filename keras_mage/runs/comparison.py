@@ -132,7 +132,8 @@ def peer_settings(settings):
     """A peer's run `settings` with MAGE's reduced to what the peer takes of them; MAGE's pass unchanged.
 
     A peer trains at its own batch size or else at the MAGE preset's (resolved
-    here), takes only `hindsight_goals` of MAGE's options and no dtype policy:
+    here), takes only the hindsight goals (`hindsight_goals` and a draw other
+    than the default "uniform") of MAGE's options and no dtype policy:
     changing another MAGE option keeps its finished runs. Settings stored before
     this rule pass through it too, so those runs are still reused.
 
@@ -147,8 +148,12 @@ def peer_settings(settings):
     batch_size = settings.get("batch_size")
     if batch_size is None and settings.get("preset") is not None:
         batch_size = training.model_config(settings["preset"], options)["batch_size"]
-    reduced = {**settings, "preset": None, "batch_size": batch_size,
-               "options": {"hindsight_goals": options["hindsight_goals"]} if options.get("hindsight_goals") else {}}
+    goals = {}  # the draw only where it is not the default, so uniform runs stored before it was kept still match
+    if options.get("hindsight_goals"):
+        goals["hindsight_goals"] = options["hindsight_goals"]
+        if options.get("hindsight_goal_draw", "uniform") != "uniform":
+            goals["hindsight_goal_draw"] = options["hindsight_goal_draw"]
+    reduced = {**settings, "preset": None, "batch_size": batch_size, "options": goals}
     if "mixed_precision" in reduced:
         reduced["mixed_precision"] = None
     return reduced

@@ -23,6 +23,10 @@ def test_a_peers_settings_keep_only_what_it_takes_of_mages():
     assert settings_for("bc", {"batch_size": 64})["batch_size"] == 64  # the batch a peer falls back to
     assert settings_for("bc", {}, batch_size=100, preset="base")["batch_size"] == 100
     assert settings_for("bc", {"hindsight_goals": (0, 1)})["options"] == {"hindsight_goals": [0, 1]}
+    uniform = settings_for("bc", {"hindsight_goals": (0, 1), "hindsight_goal_draw": "uniform"})
+    geometric = settings_for("bc", {"hindsight_goals": (0, 1), "hindsight_goal_draw": "geometric"})
+    assert uniform["options"] == {"hindsight_goals": [0, 1]}  # the default draw, as runs stored before kept it
+    assert geometric["options"] == {"hindsight_goals": [0, 1], "hindsight_goal_draw": "geometric"}
     mage = settings_for("mage", {"codebook_size": 16})
     assert (mage["preset"], mage["options"], mage["config"]["codebook_size"]) == ("tiny", {"codebook_size": 16}, 16)
 
