@@ -233,7 +233,9 @@ def _evaluate_again_hint(run_dir, settings):
     if mage:
         options = {key: settings[key] for key in REPORTED_OPTIONS if key in settings}  # OGBench runs: none
         command += f" --options '{json.dumps(options)}'"
-    return f" Only how it acts differs: `{command}` evaluates the trained agent again."
+    folder = os.path.dirname(os.path.dirname(os.path.normpath(run_dir)))  # the recipe's <output>/<dataset>/<run>
+    return (f" Only how it acts differs: `{command}` evaluates the trained agent again, as does this command "
+            f"with `--trained-in {folder}` and another `--output-dir`.")
 
 
 def run_once(settings, run_dir, *, acting, num_envs=10, devices=None, trained_in=None):

@@ -187,7 +187,10 @@ def test_compare_scores_trained_goal_conditioned_agents_toward_waypoints(minari_
         assert after["train_seconds"] == before["train_seconds"] and after["final_losses"] == before["final_losses"]
         assert after["saved"] == str(trained / "umaze" / f"{kind}_seed0" / saved)
         assert after["episodes"] == 2 and not (guided / "umaze" / f"{kind}_seed0" / saved).exists()
-    with pytest.raises(SystemExit, match=r"trained otherwise|other settings.*train_steps"):  # trained with 8 steps
+    with pytest.raises(SystemExit, match=r"acting_options.py .*--waypoints 5 .*this command with `--trained-in "
+                       + re.escape(str(trained)) + "` and another `--output-dir`"):  # a finished run, scored otherwise
+        recipe("compare")["main"](arguments + ["--waypoints", "5", "--output-dir", str(trained)])
+    with pytest.raises(SystemExit, match=r"other settings.*train_steps"):  # trained with 8 steps
         recipe("compare")["main"](arguments + ["--train-steps", "9", "--trained-in", str(trained), "--waypoints", "5",
                                                "--output-dir", str(tmp_path / "other")])
     with pytest.raises(SystemExit):
