@@ -171,6 +171,23 @@ def finished_report(run_dir, settings):
     return report
 
 
+def saved_agent_path(run_dir, kind):
+    """Where a finished run in `run_dir` keeps its agent: MAGE's agent directory, a peer's `model.keras`."""
+    return os.path.join(run_dir, "agent" if kind == "mage" else "model.keras")
+
+
+def trained_agent(run_dir, settings):
+    """The agent of the finished run in `run_dir` that trained as `settings` say: (model, its report, its path).
+
+    Stops, naming the fix, where there is none or it trained otherwise (`trained_report`).
+    """
+    from keras_mage.models.agent_directory import load_any
+
+    report = trained_report(run_dir, settings)
+    saved = saved_agent_path(run_dir, settings["kind"])
+    return load_any(saved), report, saved
+
+
 def trained_report(run_dir, settings):
     """The report of the finished run in `run_dir` that trained as `settings` say; its acting settings may differ.
 
@@ -224,7 +241,7 @@ def _evaluate_again_hint(run_dir, settings):
     mage = settings["kind"] == "mage"
     episodes = settings.get("eval_episodes", settings.get("episodes_per_task"))  # OGBench: per task
     command = (
-        f"python studies/acting_options.py {os.path.join(run_dir, 'agent' if mage else 'model.keras')} "
+        f"python studies/acting_options.py {saved_agent_path(run_dir, settings['kind'])} "
         f"--episodes {episodes}"
     )
     for option in ("max_episode_steps", "waypoints"):
@@ -250,12 +267,9 @@ def run_once(settings, run_dir, *, acting, num_envs=10, devices=None, trained_in
         return report
     kind = settings["kind"]
     if trained_in is not None:
-        from keras_mage.models.agent_directory import load_any
-
-        trained = trained_report(trained_in, settings)
-        saved = os.path.join(trained_in, "agent" if kind == "mage" else "model.keras")
+        model, trained, saved = trained_agent(trained_in, settings)
         report = training.evaluate_and_save(
-            load_any(saved), trained, settings["dataset_id"], run_dir, episodes=settings["eval_episodes"],
+            model, trained, settings["dataset_id"], run_dir, episodes=settings["eval_episodes"],
             seed=settings["seed"], num_envs=num_envs, save=False, max_episode_steps=settings["max_episode_steps"],
             acting=acting, waypoints=settings["waypoints"],
         )

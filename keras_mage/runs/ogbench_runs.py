@@ -79,9 +79,8 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
     """
     from keras_mage.control.ogbench_tasks import evaluate_tasks
     from keras_mage.control.waypoints import waypoint_policy
-    from keras_mage.runs.comparison import checkpoint_for, finished_report, trained_report
-    from keras_mage.runs.plotting import plot_learning_curve
-    from keras_mage.runs.training import train_agent
+    from keras_mage.runs.comparison import checkpoint_for, finished_report, saved_agent_path, trained_agent
+    from keras_mage.runs.training import train_agent, training_record
 
     settings = run_settings(agent, dataset_id, seed, preset=preset, train_steps=train_steps, options=options,
                             episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps,
@@ -95,18 +94,13 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
               f"seed {seed} ...", flush=True)
         model, history = train_agent(agent, dataset_id, preset=preset, train_steps=train_steps, seed=seed,
                                      options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2)
+        saved = saved_agent_path(output_dir, agent)
         training = {
-            "train_steps": history.history["train_steps"], "train_seconds": history.history["train_seconds"],
-            "learning_curve": plot_learning_curve(history, os.path.join(output_dir, "learning_curve.png")),
-            "saved": (model.save_to_preset(os.path.join(output_dir, "agent")) if agent == "mage"
-                      else save_model(model, os.path.join(output_dir, "model.keras"))),
+            **training_record(history, output_dir),
+            "saved": model.save_to_preset(saved) if agent == "mage" else save_model(model, saved),
         }
     else:
-        from keras_mage.models.agent_directory import load_any
-
-        trained = trained_report(trained_in, settings)
-        saved = os.path.join(trained_in, "agent" if agent == "mage" else "model.keras")
-        model = load_any(saved)
+        model, trained, saved = trained_agent(trained_in, settings)
         training = {key: trained[key] for key in ("train_steps", "train_seconds", "learning_curve")}
         training.update(saved=saved, trained_in=trained_in)
     start = time.time()

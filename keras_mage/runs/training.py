@@ -14,6 +14,7 @@ import time
 
 from keras_mage.control.acting_options import ActingOptions
 from keras_mage.control.evaluation import NOT_IN_JSON, REPORTED_OPTIONS, evaluate
+from keras_mage.control.waypoints import waypoint_policy
 from keras_mage.runs.agents import AGENT_KINDS, RETURN_UPDATES, make_baseline
 from keras_mage.runs.plotting import plot_learning_curve, plot_trajectories
 from keras_mage.utils.files import save_model, write_json
@@ -169,8 +170,6 @@ def evaluate_and_save(
     many steps ahead on the data's shortest path to the goal
     (`keras_mage.control.waypoints`).
     """
-    from keras_mage.control.waypoints import waypoint_policy
-
     os.makedirs(output_dir, exist_ok=True)
     start = time.time()
     actor = model if waypoints is None else waypoint_policy(model, dataset_id, waypoints, policy_options=acting)
