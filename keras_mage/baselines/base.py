@@ -113,22 +113,9 @@ class OfflineBaseline(keras.Model):
         A dict of window arrays is cut into batches of `batch_size`, by default the model's.
         """
         batch_size = batch_size or self.batch_size
-        x, statistics = as_training_data(
-            x,
-            horizon=self.window_horizon,
-            batch_size=batch_size,
-            statistics=self.data_statistics,
-            discount=self.discount,
-            reward_scale=self.reward_scale,
-            seed=self.seed or 0,
-            repeat=steps_per_epoch is not None,
-            start_epoch=kwargs.get("initial_epoch", 0),
-            steps_per_epoch=steps_per_epoch,
-            hindsight_goals=self.hindsight_goals,
-            hindsight_draw=self.hindsight_goal_draw,
+        x = as_training_data(
+            self, x, self.window_horizon, batch_size, steps_per_epoch, start_epoch=kwargs.get("initial_epoch", 0)
         )
-        if statistics is not None:
-            self.data_statistics = statistics
         if not self.compiled:
             self.compile(optimizer=self.make_optimizer())
         if isinstance(x, dict):

@@ -400,23 +400,9 @@ class MAGE(keras.Model):
         resumed = checkpoint.latest(checkpoint_dir) if checkpoint_dir else None
         initial_epoch = resumed.state["epochs"] if resumed else 0
         batch_size = batch_size or self.options["batch_size"]
-        x, statistics = as_training_data(
-            x,
-            horizon=self.horizon,
-            window_stride=self.window_stride,
-            batch_size=batch_size,
-            statistics=self.data_statistics,
-            discount=self.discount,
-            reward_scale=self.reward_scale,
-            seed=self.seed or 0,
-            repeat=steps_per_epoch is not None,
-            start_epoch=initial_epoch,
-            steps_per_epoch=steps_per_epoch,
-            hindsight_goals=tuple(self.hindsight_goals),
-            hindsight_draw=self.hindsight_goal_draw,
+        x = as_training_data(
+            self, x, self.horizon, batch_size, steps_per_epoch, start_epoch=initial_epoch, window_stride=self.window_stride
         )
-        if statistics is not None:
-            self.data_statistics = statistics
         if not self.compiled:
             self.compile()
         if checkpoint_dir:

@@ -3,43 +3,44 @@
 import numpy as np
 
 
-def as_training_data(
-    x, horizon, batch_size, statistics, discount, reward_scale, seed, repeat, start_epoch=0, steps_per_epoch=None,
-    window_stride=1, hindsight_goals=(), hindsight_draw="uniform",
-):
-    """Returns `(data, DataStatistics or None)` for `keras.Model.fit`.
+def as_training_data(model, x, horizon, batch_size, steps_per_epoch=None, start_epoch=0, window_stride=1):
+    """Data for `keras.Model.fit` from what a user hands to `model.fit`.
 
     Ready data (tf.data.Dataset, keras.utils.PyDataset, iterators, dicts of
     batch arrays) passes through; any offline-dataset source goes through
-    `keras_mage.data.load_episodes` and `make_dataset`, starting after the
-    batches of `start_epoch` finished epochs (resumed runs).
+    `keras_mage.data.load_episodes` and `make_dataset`, windowed with the
+    model's returns, hindsight goals and seed, starting after the batches of
+    `start_epoch` finished epochs (resumed runs). The normalisation
+    statistics of a new source are stored in `model.data_statistics` (kept
+    if the model already has some, so continued training normalises the same way).
     """
     if x is None:
         raise ValueError("`fit` needs data: an offline dataset (Minari id, path, episodes) or batches.")
     if _is_ready_data(x):
-        return x, None
+        return x
     if isinstance(x, dict) and "observations" in x:
         _check_finite(x)
-        return x, None
+        return x
     from keras_mage import data
 
     episodes = x if isinstance(x, data.EpisodeDataset) else data.load_episodes(x)
-    dataset, statistics = data.make_dataset(
+    repeat = steps_per_epoch is not None
+    dataset, model.data_statistics = data.make_dataset(
         episodes,
         horizon,
         batch_size,
-        statistics,
+        model.data_statistics,
         window_stride=window_stride,
-        discount=discount,
-        reward_scale=reward_scale,
-        seed=seed,
+        discount=model.discount,
+        reward_scale=model.reward_scale,
+        seed=model.seed or 0,
         repeat=repeat,
         start_epoch=0 if repeat else start_epoch,
         start_batch=start_epoch * steps_per_epoch if repeat else 0,
-        hindsight_goals=hindsight_goals,
-        hindsight_draw=hindsight_draw,
+        hindsight_goals=tuple(model.hindsight_goals),
+        hindsight_draw=model.hindsight_goal_draw,
     )
-    return dataset, statistics
+    return dataset
 
 
 def model_windows(model, source, batch_size, **options):
