@@ -74,6 +74,7 @@ def main(argv=None):
     recipe_cli.add_trained_agent_arguments(
         parser, "act toward waypoints STEPS steps ahead on the data's shortest path to the goal "
         "(keras_mage.control.waypoints; 10 was chosen on held-out episodes); default: the goal")
+    recipe_cli.add_temperature_argument(parser)
     parser.add_argument("--output-dir", default="outputs/ogbench", help="where agents, reports and plots go")
     parser.add_argument("--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
                         help="override a MAGE preset option (repeatable); the recipe sets return_expectile=0.95 "
@@ -101,6 +102,7 @@ def main(argv=None):
                     options={**MAGE_OPTIONS, **options} if agent == "mage" else options,
                     episodes=args.eval_episodes, batch_size=args.batch_size if agent == "bc" else None,
                     num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, waypoints=args.waypoints,
+                    temperature=args.temperature if agent == "mage" else None,
                     trained_in=None if args.trained_in is None else os.path.join(args.trained_in, name,
                                                                                  f"{agent}_seed{seed}"),
                 )

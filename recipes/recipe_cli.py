@@ -47,6 +47,7 @@ def add_common_arguments(
         "--replan-every", type=int, default=1,
         help="acting: generate a new plan every n steps (n <= the model's action_chunk, e.g. --set action_chunk=4)",
     )
+    add_temperature_argument(parser)
     parser.add_argument(
         "--guidance-scale", type=float, default=1.0,
         help="acting: classifier-free guidance scale of MAGE's plan (1: the conditional plan alone)",
@@ -74,6 +75,22 @@ def add_common_arguments(
     )
     parser.set_defaults(preset_options=dict(preset_options or {}))
     return parser
+
+
+def add_temperature_argument(parser):
+    """`--temperature T`: how MAGE draws its plan's tokens when acting (0: greedy)."""
+    parser.add_argument(
+        "--temperature", type=_non_negative, default=0.0,
+        help="acting: sampling temperature of MAGE's plan tokens (0: the most likely, greedy; 1: sampled, which "
+        "reached more of OGBench's detour tasks, docs/results.md; BC is unaffected)",
+    )
+
+
+def _non_negative(text):
+    value = float(text)
+    if not value >= 0.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text}")
+    return value
 
 
 def add_trained_agent_arguments(parser, waypoints_help="act toward waypoints STEPS steps ahead on the data's "
@@ -158,8 +175,8 @@ def parse_arguments(parser, argv=None):
         else:
             args.options = {**args.preset_options, **args.options}
         acting = ActingOptions(
-            return_update=args.return_update, replan_every=args.replan_every, guidance_scale=args.guidance_scale,
-            temporal_ensemble=args.temporal_ensemble,
+            return_update=args.return_update, replan_every=args.replan_every, temperature=args.temperature,
+            guidance_scale=args.guidance_scale, temporal_ensemble=args.temporal_ensemble,
         )
         args.acting = training.acting_options_for(args.preset, args.options, acting)
     except ValueError as error:

@@ -26,7 +26,7 @@ from keras_mage.utils.files import write_json
 # Result keys kept out of the JSON file (arrays per step, long env specs).
 NOT_IN_JSON = ("trajectories", "env_spec")
 # The policy's acting options that results record (`ActingOptions` fields).
-REPORTED_OPTIONS = ("return_update", "replan_every", "guidance_scale", "temporal_ensemble")
+REPORTED_OPTIONS = ("return_update", "replan_every", "temperature", "guidance_scale", "temporal_ensemble")
 
 
 def evaluate(

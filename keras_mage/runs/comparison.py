@@ -28,7 +28,7 @@ SCORES = ("success_rate", "normalized_score", "mean_return")
 # Summarised too, not differenced: how fast the goal is reached and how long the agent stays (`evaluate`).
 GOAL_TIMING = ("steps_to_goal", "goal_share")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
-ADDED_SETTINGS = {"guidance_scale": 1.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None,
+ADDED_SETTINGS = {"guidance_scale": 1.0, "temperature": 0.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None,
                   "waypoints": None}
 # Settings of how a trained agent is evaluated (OGBench runs: episodes per task and waypoints too);
 # `studies/acting_options.py` evaluates a kept agent under others.
@@ -248,7 +248,7 @@ def _evaluate_again_hint(run_dir, settings):
         if settings.get(option) is not None:
             command += f" --{option.replace('_', '-')} {settings[option]:g}"
     if mage:
-        options = {key: settings[key] for key in REPORTED_OPTIONS if key in settings}  # OGBench runs: none
+        options = {key: settings[key] for key in REPORTED_OPTIONS if key in settings}  # OGBench runs: temperature
         command += f" --options '{json.dumps(options)}'"
     folder = os.path.dirname(os.path.dirname(os.path.normpath(run_dir)))  # the recipe's <output>/<dataset>/<run>
     return (f" Only how it acts differs: `{command}` evaluates the trained agent again, as does this command "

@@ -52,8 +52,11 @@ def dataset_for(name, data="regenerated", seed=0):
 
 
 def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episodes, batch_size=None,
-                 max_episode_steps=None, waypoints=None):
-    """What a finished run's report must match to be reused (JSON values, as stored)."""
+                 max_episode_steps=None, waypoints=None, temperature=None):
+    """What a finished run's report must match to be reused (JSON values, as stored).
+
+    `temperature` (MAGE's plan sampling when acting) is recorded for MAGE only; GCBC acts one way.
+    """
     from keras_mage.runs.comparison import peer_settings
     from keras_mage.runs.training import model_config
 
@@ -62,17 +65,21 @@ def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episo
         batch_size=batch_size, episodes_per_task=episodes, max_episode_steps=max_episode_steps, waypoints=waypoints,
         config=model_config(preset, options) if agent == "mage" else None,
     )
+    if agent == "mage":
+        settings["temperature"] = temperature or 0.0
     return peer_settings(json.loads(json.dumps(settings, default=list)))
 
 
 def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, agent="mage",
-                             batch_size=None, num_envs=10, max_episode_steps=None, waypoints=None, trained_in=None):
+                             batch_size=None, num_envs=10, max_episode_steps=None, waypoints=None, trained_in=None,
+                             temperature=None):
     """Trains `agent` ("mage", or "bc": GCBC) on `dataset_id`, evaluates it on the maze's five tasks; the report.
 
     `options` are MAGE's preset options; `hindsight_goals` among them relabels
     every agent's goals. `waypoints` (steps): the agent acts toward waypoints
     that many steps ahead on the data's shortest path to the goal
-    (`keras_mage.control.waypoints`). A run whose `report.json` is in `output_dir` with the
+    (`keras_mage.control.waypoints`). `temperature`: MAGE samples its plan's
+    tokens at it (None or 0: greedy). A run whose `report.json` is in `output_dir` with the
     same settings is reused; an interrupted MAGE run resumes from its last epoch.
     `trained_in`: the folder of a finished run that trained the same way (its
     acting settings may differ), whose agent is evaluated instead of training one.
@@ -84,7 +91,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
 
     settings = run_settings(agent, dataset_id, seed, preset=preset, train_steps=train_steps, options=options,
                             episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps,
-                            waypoints=waypoints)
+                            waypoints=waypoints, temperature=temperature)
     report = finished_report(output_dir, settings)
     if report is not None:
         return report
@@ -104,9 +111,11 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
         training = {key: trained[key] for key in ("train_steps", "train_seconds", "learning_curve")}
         training.update(saved=saved, trained_in=trained_in)
     start = time.time()
-    actor = model if waypoints is None else waypoint_policy(model, dataset_id, lookahead=waypoints)
+    acting = {"temperature": temperature} if temperature else None
+    actor = model if waypoints is None else waypoint_policy(model, dataset_id, lookahead=waypoints,
+                                                            policy_options=acting)
     results = evaluate_tasks(actor, dataset_id, episodes=episodes, seed=seed, num_envs=num_envs,
-                             max_episode_steps=max_episode_steps)
+                             max_episode_steps=max_episode_steps, policy_options=None if waypoints else acting)
     os.makedirs(output_dir, exist_ok=True)
     report = {
         "settings": settings, "agent": agent, "dataset_id": dataset_id, "env_id": results["env_id"],
@@ -114,7 +123,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
         "eval_seconds": time.time() - start, "episodes_per_task": episodes,
         "success_rate": results["success_rate"], "success_rate_stderr": results["success_rate_stderr"],
         "tasks": {task["task_id"]: task["success_rate"] for task in results["tasks"]},
-        "max_episode_steps": max_episode_steps, "waypoints": waypoints,
+        "max_episode_steps": max_episode_steps, "waypoints": waypoints, "temperature": settings.get("temperature"),
         "trajectory_plot": plot_tasks(results, os.path.join(output_dir, "tasks.png")),
     }
     write_json(os.path.join(output_dir, "report.json"), report)
@@ -147,9 +156,14 @@ def summary_table(reports):
 
 
 def agent_label(agent, runs):
-    """"MAGE", "GCBC", with " + waypoints" where `runs` (reports) acted toward the data's waypoints."""
+    """"MAGE", "GCBC", with " + waypoints" where `runs` (reports) acted toward the data's waypoints.
+
+    MAGE's plans sampled at a temperature add " (plans at temperature T)".
+    """
     waypoints = runs[0].get("waypoints") if runs else None
-    return AGENT_LABELS[agent] + ("" if waypoints is None else f" + waypoints ({waypoints:g} steps)")
+    temperature = runs[0].get("temperature") if runs else None
+    return (AGENT_LABELS[agent] + ("" if waypoints is None else f" + waypoints ({waypoints:g} steps)")
+            + (f" (plans at temperature {temperature:g})" if temperature else ""))
 
 
 def collect_reports(output_dir):
@@ -178,7 +192,10 @@ def collect_reports(output_dir):
 
 
 def _without_seed(report):
-    return {key: value for key, value in report.get("settings", {}).items() if key != "seed"}
+    from keras_mage.runs.comparison import ADDED_SETTINGS
+
+    settings = {**ADDED_SETTINGS, **report.get("settings", {})}  # runs made before a setting existed had its value
+    return {key: value for key, value in settings.items() if key != "seed"}
 
 
 def write_summary(output_dir):

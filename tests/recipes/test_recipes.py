@@ -39,14 +39,16 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     output = tmp_path / "run"
     recipe("pointmaze")["main"](
         TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed",
-                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5", "--temporal-ensemble", "off"]
+                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5", "--temporal-ensemble", "off",
+                "--temperature", "0.5"]
     )
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["return_update"] == "fixed" and metrics["replan_every"] == 2 and metrics["guidance_scale"] == 1.5
-    assert metrics["temporal_ensemble"] is None
+    assert metrics["temporal_ensemble"] is None and metrics["temperature"] == 0.5
     evaluation = json.loads((output / "umaze" / "evaluation.json").read_text())
     assert evaluation["return_update"] == "fixed" and evaluation["replan_every"] == 2
     assert evaluation["guidance_scale"] == 1.5 and evaluation["temporal_ensemble"] is None
+    assert evaluation["temperature"] == 0.5
     assert metrics["recipe"] == "pointmaze" and metrics["preset"] == "tiny" and metrics["seed"] == 3
     assert metrics["options"] == {"head_width": 16, "action_chunk": 2}
     assert metrics["dataset_ids"] == {"umaze": "keras_mage/pointmaze/umaze-2500-v0"}
@@ -106,10 +108,11 @@ def test_compare_bc_end_to_end(minari_root, tmp_path, monkeypatch):
 
     monkeypatch.setattr(training, "train_agent", no_training)
     report = json.loads((mage_run / "report.json").read_text())
-    del report["settings"]["guidance_scale"], report["settings"]["temporal_ensemble"]  # as a run made before them
+    for option in ("guidance_scale", "temporal_ensemble", "temperature"):
+        del report["settings"][option]  # as a run made before them
     del report["settings"]["config"]["window_stride"]
     (mage_run / "report.json").write_text(json.dumps(report))
-    for option in ("guidance_scale", "temporal_ensemble"):
+    for option in ("guidance_scale", "temporal_ensemble", "temperature"):
         del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"][option]
     del first["per_maze"]["umaze"]["mage"]["per_seed"][0]["settings"]["config"]["window_stride"]
     recipe("compare_bc")["main"](arguments)  # resumes: both runs are reused
@@ -308,6 +311,7 @@ def test_compare_on_missing_regenerated_antmaze_says_what_to_do(minari_root, tmp
                                              "authoritative: action_chunk: config.json has 4, model.keras has 1."),
         (["--replan-every", "4"], "add --set action_chunk=4"),
         (["--guidance-scale", "nan"], "--guidance-scale must be a number >= 0, got nan"),
+        (["--temperature", "-1"], "argument --temperature: must be a number >= 0, got -1"),
         (["--temporal-ensemble", "-1"], "--temporal-ensemble must be a number >= 0, got -1.0"),
         (["--temporal-ensemble", "sometimes"], "takes a number >= 0 or 'off', got 'sometimes'"),
         (["--preset", "{tmp_path}/agent", "--replan-every", "2"], "pass an agent trained with a larger action_chunk"),
@@ -431,6 +435,9 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
     assert gcbc.hindsight_goals == (0, 1) and gcbc.goal_dim == 2 and gcbc.hidden_units == (512, 512, 512)
     assert gcbc.hindsight_goal_draw == "geometric"
     (run / "tasks.png").unlink()
+    assert report["temperature"] == 0.0
+    del report["settings"]["temperature"]  # as a run made before it
+    (run / "report.json").write_text(json.dumps(report))
     assert recipe("ogbench")["main"](arguments)[name]["mage"] == [report]  # finished runs are reused
     assert not (run / "tasks.png").exists()
     with pytest.raises(SystemExit, match="other settings"):
@@ -453,6 +460,13 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
         recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--seeds", "5",
                                    "--output-dir", str(tmp_path / "other"), "--trained-in", str(output)])
     assert "| GCBC + waypoints (10 steps) (here) |" in (guided / "summary.md").read_text()
+    sampled = tmp_path / "sampled"  # the MAGE trained above, its plans sampled at temperature 1
+    recipe("ogbench")["main"]([*arguments, "--temperature", "1", "--output-dir", str(sampled),
+                               "--trained-in", str(output)])
+    assert json.loads((sampled / name / "mage_seed0" / "report.json").read_text())["temperature"] == 1.0
+    assert "| MAGE (plans at temperature 1) (here) |" in (sampled / "summary.md").read_text()
+    with pytest.raises(SystemExit, match=r"Only how it acts differs: .*--options '\{\"temperature\": 2\.0\}'"):
+        recipe("ogbench")["main"]([*arguments, "--temperature", "2", "--output-dir", str(sampled)])
     with pytest.raises(SystemExit, match=r"Only how it acts differs: `python studies/acting_options.py .*"
                        r"bc_seed0/model.keras --episodes 1 --max-episode-steps 10 --waypoints 5`"):
         recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--waypoints", "5",
