@@ -87,8 +87,11 @@ def add_temperature_argument(parser):
 
 
 def _non_negative(text):
-    value = float(text)
-    if not value >= 0.0:  # also refuses nan
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0.0:  # also refuses nan and words
         raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text}")
     return value
 

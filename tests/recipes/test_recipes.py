@@ -312,6 +312,7 @@ def test_compare_on_missing_regenerated_antmaze_says_what_to_do(minari_root, tmp
         (["--replan-every", "4"], "add --set action_chunk=4"),
         (["--guidance-scale", "nan"], "--guidance-scale must be a number >= 0, got nan"),
         (["--temperature", "-1"], "argument --temperature: must be a number >= 0, got -1"),
+        (["--temperature", "hot"], "argument --temperature: must be a number >= 0, got hot"),
         (["--temporal-ensemble", "-1"], "--temporal-ensemble must be a number >= 0, got -1.0"),
         (["--temporal-ensemble", "sometimes"], "takes a number >= 0 or 'off', got 'sometimes'"),
         (["--preset", "{tmp_path}/agent", "--replan-every", "2"], "pass an agent trained with a larger action_chunk"),
