@@ -102,7 +102,7 @@ def main(argv=None):
                     options={**MAGE_OPTIONS, **options} if agent == "mage" else options,
                     episodes=args.eval_episodes, batch_size=args.batch_size if agent == "bc" else None,
                     num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, waypoints=args.waypoints,
-                    temperature=args.temperature if agent == "mage" else None,
+                    temperature=args.temperature,
                     trained_in=None if args.trained_in is None else os.path.join(args.trained_in, name,
                                                                                  f"{agent}_seed{seed}"),
                 )

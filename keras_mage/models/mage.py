@@ -400,9 +400,8 @@ class MAGE(keras.Model):
         resumed = checkpoint.latest(checkpoint_dir) if checkpoint_dir else None
         initial_epoch = resumed.state["epochs"] if resumed else 0
         batch_size = batch_size or self.options["batch_size"]
-        x = as_training_data(
-            self, x, self.horizon, batch_size, steps_per_epoch, start_epoch=initial_epoch, window_stride=self.window_stride
-        )
+        x = as_training_data(self, x, self.horizon, batch_size, steps_per_epoch, start_epoch=initial_epoch,
+                             window_stride=self.window_stride)
         if not self.compiled:
             self.compile()
         if checkpoint_dir:

@@ -28,8 +28,8 @@ SCORES = ("success_rate", "normalized_score", "mean_return")
 # Summarised too, not differenced: how fast the goal is reached and how long the agent stays (`evaluate`).
 GOAL_TIMING = ("steps_to_goal", "goal_share")
 # Settings added after runs were made, with the value those runs had, so they are still reused.
-ADDED_SETTINGS = {"guidance_scale": 1.0, "temperature": 0.0, "temporal_ensemble": None, "batch_size": None, "peer_options": None,
-                  "waypoints": None}
+ADDED_SETTINGS = {"guidance_scale": 1.0, "temperature": 0.0, "temporal_ensemble": None, "batch_size": None,
+                  "peer_options": None, "waypoints": None}
 # Settings of how a trained agent is evaluated (OGBench runs: episodes per task and waypoints too);
 # `studies/acting_options.py` evaluates a kept agent under others.
 ACTING_SETTINGS = ("eval_episodes", "episodes_per_task", "max_episode_steps", "waypoints") + REPORTED_OPTIONS

@@ -79,7 +79,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
     every agent's goals. `waypoints` (steps): the agent acts toward waypoints
     that many steps ahead on the data's shortest path to the goal
     (`keras_mage.control.waypoints`). `temperature`: MAGE samples its plan's
-    tokens at it (None or 0: greedy). A run whose `report.json` is in `output_dir` with the
+    tokens at it (None or 0: greedy; GCBC ignores it). A run whose `report.json` is in `output_dir` with the
     same settings is reused; an interrupted MAGE run resumes from its last epoch.
     `trained_in`: the folder of a finished run that trained the same way (its
     acting settings may differ), whose agent is evaluated instead of training one.
@@ -111,7 +111,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
         training = {key: trained[key] for key in ("train_steps", "train_seconds", "learning_curve")}
         training.update(saved=saved, trained_in=trained_in)
     start = time.time()
-    acting = {"temperature": temperature} if temperature else None
+    acting = {"temperature": settings["temperature"]} if settings.get("temperature") else None  # MAGE only
     actor = model if waypoints is None else waypoint_policy(model, dataset_id, lookahead=waypoints,
                                                             policy_options=acting)
     results = evaluate_tasks(actor, dataset_id, episodes=episodes, seed=seed, num_envs=num_envs,

@@ -39,8 +39,8 @@ def test_pointmaze_recipe_end_to_end(minari_root, tmp_path):
     output = tmp_path / "run"
     recipe("pointmaze")["main"](
         TINY + ["--output-dir", str(output), "--seed", "3", "--set", "head_width=16", "--return-update", "fixed",
-                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5", "--temporal-ensemble", "off",
-                "--temperature", "0.5"]
+                "--set", "action_chunk=2", "--replan-every", "2", "--guidance-scale", "1.5",
+                "--temporal-ensemble", "off", "--temperature", "0.5"]
     )
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["return_update"] == "fixed" and metrics["replan_every"] == 2 and metrics["guidance_scale"] == 1.5
@@ -461,11 +461,12 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
         recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--seeds", "5",
                                    "--output-dir", str(tmp_path / "other"), "--trained-in", str(output)])
     assert "| GCBC + waypoints (10 steps) (here) |" in (guided / "summary.md").read_text()
-    sampled = tmp_path / "sampled"  # the MAGE trained above, its plans sampled at temperature 1
-    recipe("ogbench")["main"]([*arguments, "--temperature", "1", "--output-dir", str(sampled),
-                               "--trained-in", str(output)])
+    sampled = tmp_path / "sampled"  # the MAGE trained above, its plans sampled at temperature 1; GCBC acts as before
+    recipe("ogbench")["main"]([*arguments, "--temperature", "1", "--output-dir", str(sampled), "--agents", "mage", "bc",
+                               "--batch-size", "8", "--trained-in", str(output)])
     assert json.loads((sampled / name / "mage_seed0" / "report.json").read_text())["temperature"] == 1.0
-    assert "| MAGE (plans at temperature 1) (here) |" in (sampled / "summary.md").read_text()
+    assert json.loads((sampled / name / "bc_seed0" / "report.json").read_text())["temperature"] is None
+    assert "| MAGE (plans at temperature 1) (here) | GCBC (here) |" in (sampled / "summary.md").read_text()
     with pytest.raises(SystemExit, match=r"Only how it acts differs: .*--options '\{\"temperature\": 2\.0\}'"):
         recipe("ogbench")["main"]([*arguments, "--temperature", "2", "--output-dir", str(sampled)])
     with pytest.raises(SystemExit, match=r"Only how it acts differs: `python studies/acting_options.py .*"
