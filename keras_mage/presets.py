@@ -76,7 +76,8 @@ DEFAULTS = {
     # without goals or task rewards such as OGBench's; keras_mage.data.hindsight_goals); () uses the data's.
     "hindsight_goals": (),
     # How far ahead those goals lie: "uniform" over the rest of the trajectory (OGBench's actors' draw), or
-    # "geometric" (P(k steps) ~ discount ** (k - 1), its value functions' draw: mostly nearer goals).
+    # "geometric" (P(k steps) ~ discount ** (k - 1), its value functions' draw: mostly nearer goals), or "mixed"
+    # (half of each).
     "hindsight_goal_draw": "uniform",
 }
 

@@ -49,7 +49,7 @@ class OfflineBaseline(keras.Model):
             from its own future (`keras_mage.data.hindsight_goals`; data
             without goals such as OGBench's); () uses the data's goals.
             Behaviour cloning with them is GCBC.
-        hindsight_goal_draw: how far ahead they lie ("uniform" or "geometric",
+        hindsight_goal_draw: how far ahead they lie ("uniform", "geometric" or "mixed",
             as MAGE's option).
     """
 

@@ -6,7 +6,8 @@ features (`goal_dims`) of the state at a step g drawn uniformly from
 t + 1 .. T (T: the trajectory's last state), as OGBench's reference agents
 draw their actors' goals, or ("geometric") g = t + k with P(k) proportional
 to discount ** (k - 1), capped at T, as they draw their value functions'
-goals: mostly nearer ones (mean 1 / (1 - discount) steps). Its returns are
+goals: mostly nearer ones (mean 1 / (1 - discount) steps), or ("mixed") half
+the windows one way and half the other. Its returns are
 the discounted reward of reaching that goal, with reward 1 on the step that
 arrives there: the window entry at step s has R_s = discount ** (g - 1 - s)
 up to s = g - 1 and 0 after it, so R_0 = discount ** (steps to the goal - 1)
@@ -21,6 +22,8 @@ Example:
 array([1, 4])
 >>> goal_steps(np.array([0, 0]), np.array([500, 500]), np.array([0.0, 0.5]), draw="geometric", discount=0.99)
 array([ 1, 69])
+>>> goal_steps(np.array([0, 0]), np.array([500, 500]), np.array([0.25, 0.75]), draw="mixed", discount=0.99)
+array([ 69, 251])
 >>> hindsight_returns(np.array([[0, 1, 2, 3]]), np.array([3]), discount=0.5).tolist()
 [[0.25, 0.5, 1.0, 0.0]]
 """
@@ -30,14 +33,20 @@ import dataclasses
 import numpy as np
 
 
-DRAWS = ("uniform", "geometric")
+DRAWS = ("uniform", "geometric", "mixed")
 
 
 def goal_steps(starts, ends, uniforms, draw="uniform", discount=0.99):
     """Goal steps g in starts + 1 .. ends (the step of each trajectory's last state), one per uniform in [0, 1).
 
-    `draw`: "uniform" over that range, or "geometric" (offsets k >= 1 with P(k) ~ discount ** (k - 1), capped).
+    `draw`: "uniform" over that range, "geometric" (offsets k >= 1 with P(k) ~ discount ** (k - 1), capped), or
+    "mixed": geometric where the uniform is below 0.5, uniform above (each from the uniform rescaled to [0, 1)).
     """
+    if draw == "mixed":
+        near = uniforms < 0.5
+        nearer = goal_steps(starts, ends, np.where(near, 2 * uniforms, 0.0), "geometric", discount)
+        farther = goal_steps(starts, ends, np.where(near, 0.0, 2 * uniforms - 1), "uniform")
+        return np.where(near, nearer, farther)
     span = ends - starts  # >= 1: every window starts before its trajectory's last state
     if draw == "geometric":
         offsets = np.floor(np.log1p(-uniforms) / np.log(float(discount))).astype(np.int64)

@@ -68,7 +68,7 @@ def make_dataset(
             returns the discounted reward of reaching it
             (`keras_mage.data.hindsight_goals`); () keeps the data's goals.
         hindsight_draw: how far ahead those goals lie: "uniform" over the
-            rest of the trajectory, or "geometric" (mostly nearer).
+            rest of the trajectory, "geometric" (mostly nearer) or "mixed".
 
     Batches are dicts of float32: observations (B, H, ds), returns (B, H, 1),
     actions (B, H, da), mask (B, H), action_mask (B, H) and, for goal data,

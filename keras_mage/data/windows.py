@@ -55,7 +55,7 @@ class WindowIndex:
         hindsight_goals: state features that form a goal drawn from the
             window's own future (`keras_mage.data.hindsight_goals`), replacing
             the data's goals and returns; () keeps them.
-        hindsight_draw: how far ahead they are drawn ("uniform" or "geometric").
+        hindsight_draw: how far ahead they are drawn ("uniform", "geometric" or "mixed").
         seed: the hindsight goals' draws.
     """
 

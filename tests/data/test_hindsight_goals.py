@@ -65,12 +65,15 @@ def test_goal_features_must_be_state_features():
 def test_geometric_draws_lie_mostly_near_and_never_past_the_trajectory():
     episodes = labelled_episodes(lengths=(400,))
     starts, ahead = np.arange(399), {}
-    for draw in ("uniform", "geometric"):
+    for draw in ("uniform", "geometric", "mixed"):
         batches, statistics = make_dataset(episodes, 4, 399, seed=0, shuffle=False, backend="numpy",
                                            hindsight_goals=(1,), hindsight_draw=draw, discount=0.9)
         goal_steps = np.rint(batches[0]["goals"][:, 0] * statistics.goal_std[0] + statistics.goal_mean[0])
         ahead[draw] = goal_steps - starts
         assert ahead[draw].min() >= 1 and goal_steps.max() <= 400
     assert np.median(ahead["geometric"]) < 15 < np.median(ahead["uniform"])  # discount 0.9: about 10 steps ahead
+    medians = [np.median(ahead[draw]) for draw in ("geometric", "mixed", "uniform")]
+    assert medians == sorted(medians) and len(set(medians)) == 3  # mixed: half near, half spread
+    assert 0.5 < (ahead["mixed"] < 60).mean() < 0.85 and ahead["mixed"].max() > 200
     with pytest.raises(ValueError, match="hindsight_goal_draw must be one of"):
         make_dataset(episodes, 4, 8, backend="numpy", hindsight_goals=(1,), hindsight_draw="nearest")
