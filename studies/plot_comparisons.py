@@ -33,6 +33,8 @@ def merge_comparisons(folders, names=None, panels=None):
     to keep (default: all). Raises a ValueError naming a folder that holds
     no `comparison.json`.
     """
+    from keras_mage.runs.agents import AGENT_KINDS
+
     names, merged, labels = names or {}, {}, []
     for folder, suffix in folders:
         path = os.path.join(folder, "comparison.json")
@@ -45,7 +47,7 @@ def merge_comparisons(folders, names=None, panels=None):
             if panels and panel not in panels:
                 continue
             for kind, runs in result.items():
-                if isinstance(runs, dict) and not kind.startswith("mage_minus_"):  # not dataset_id, not differences
+                if kind in AGENT_KINDS:  # not dataset_id, not MAGE minus a peer
                     label = names.get(kind, kind) + suffix
                     merged.setdefault(panel, {})[label] = runs
                     if label not in labels:
