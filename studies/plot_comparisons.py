@@ -58,12 +58,28 @@ def merge_comparisons(folders, names=None, panels=None):
 
 
 def parse_published(groups):
-    """`--published` groups [name, 'panel=percent', ...] as plot_comparison's {panel: {name: (mean, None)}}."""
+    """`--published` groups [name, 'panel=percent', ...] as plot_comparison's {panel: {name: (mean, None)}}.
+
+    A ValueError names a pair that is not PANEL=PERCENT.
+
+    Example:
+
+    >>> parse_published([["IQL (CORL)", "medium-play=66", "large-play=42"]])["large-play"]
+    {'IQL (CORL)': (42.0, None)}
+    """
     published = {}
     for name, *pairs in groups:
+        if not pairs:
+            raise ValueError(f"--published {name!r} names no PANEL=PERCENT pair, e.g. --published {name!r} umaze=77")
         for pair in pairs:
-            panel, _, value = pair.partition("=")
-            published.setdefault(panel, {})[name] = (float(value), None)
+            panel, separator, value = pair.partition("=")
+            try:
+                percent = float(value) if separator and panel else None
+            except ValueError:
+                percent = None
+            if percent is None:
+                raise ValueError(f"--published {name!r}: {pair!r} is not PANEL=PERCENT (e.g. umaze=77)")
+            published.setdefault(panel, {})[name] = (percent, None)
     return published
 
 
@@ -81,9 +97,14 @@ def main():
     from keras_mage.runs.plotting import plot_comparison
 
     folders = [tuple(folder.split(":", 1)) if ":" in folder else (folder, "") for folder in args.folders]
+    if any("=" not in pair for pair in args.names):
+        parser.error(f"--names takes KIND=LABEL pairs, got {args.names}")
     names = dict(pair.split("=", 1) for pair in args.names)
+    try:
+        published = parse_published(args.published) or None
+    except ValueError as error:
+        parser.error(str(error))
     per_panel, labels = merge_comparisons(folders, names, args.panels)
-    published = parse_published(args.published) or None
     for score in args.score:
         path = plot_comparison(per_panel, args.output.format(score=score), agents=tuple(labels), score=score,
                                published=published)

@@ -63,6 +63,17 @@ def test_published_groups_become_percent_bars_per_panel():
                          "large-play": {"IQL (CORL)": (42.0, None), "QRL": (86.0, None)}}
 
 
+@pytest.mark.parametrize("group, problem", [
+    (["QRL", "86"], "'86' is not PANEL=PERCENT"),
+    (["QRL", "large-play=high"], "'large-play=high' is not PANEL=PERCENT"),
+    (["QRL", "=86"], "'=86' is not PANEL=PERCENT"),
+    (["QRL"], "names no PANEL=PERCENT pair"),
+])
+def test_a_malformed_published_group_is_named(group, problem):
+    with pytest.raises(ValueError, match=problem):
+        STUDY["parse_published"]([group])
+
+
 def test_the_command_writes_the_figure(folders, tmp_path):
     trained, waypoints = folders
     output = tmp_path / "figure.png"
@@ -74,3 +85,6 @@ def test_the_command_writes_the_figure(folders, tmp_path):
     result = subprocess.run([sys.executable, SCRIPT, str(output), trained, "--score", "success_rate",
                              "normalized_score"], capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "{score}" in result.stderr
+    result = subprocess.run([sys.executable, SCRIPT, str(output), trained, "--published", "QRL", "86"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "'86' is not PANEL=PERCENT" in result.stderr and "Traceback" not in result.stderr
