@@ -73,16 +73,6 @@ def budget_pairs(kinds):
     return parse
 
 
-def peer_setting(text):
-    """argparse type of `KIND.NAME=VALUE`: a peer's own setting (VALUE a Python literal where it parses as one)."""
-    target, separator, value = text.partition("=")
-    kind, _, name = target.partition(".")
-    if not separator or kind not in agents.PEERS or not name.isidentifier():
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: use KIND.NAME=VALUE with KIND one of {', '.join(agents.PEERS)}, e.g. dt.warmup_steps=300")
-    return kind, name, recipe_cli.literal(value)
-
-
 def budgets(args):
     """Per agent kind: (train steps, batch size or None for MAGE's)."""
     steps, batch_sizes = dict(args.steps), dict(args.batch_size)
@@ -113,7 +103,8 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     parser.add_argument("--published-budgets", action="store_true",
                         help="peers train with their reference implementations' steps and batch size "
                         f"({agents.PUBLISHED_BUDGETS}) unless --steps / --batch-size say otherwise")
-    parser.add_argument("--peer-set", type=peer_setting, action="append", default=[], metavar="KIND.NAME=VALUE",
+    parser.add_argument("--peer-set", type=recipe_cli.peer_setting(agents.PEERS), action="append", default=[],
+                        metavar="KIND.NAME=VALUE",
                         help="a peer's own setting, e.g. --peer-set dt.warmup_steps=300 (repeatable)")
     recipe_cli.add_trained_agent_arguments(parser)
     parser.add_argument("--finished-only", action="store_true",
@@ -132,9 +123,7 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     else:
         names = {maze: datasets.pointmaze_dataset(maze, args.dataset_steps, args.ref_episodes) for maze in args.maze}
     per_agent = budgets(args)
-    peer_options = {}
-    for kind, name, value in args.peer_set:
-        peer_options.setdefault(kind, {})[name] = value
+    peer_options = recipe_cli.peer_options(args.peer_set)
     result = recipe_cli.run_metadata(args, recipe)
     result.update(seeds=args.seeds, budgets={kind: {"steps": s, "batch_size": b} for kind, (s, b) in per_agent.items()},
                   per_maze={})

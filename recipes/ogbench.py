@@ -75,6 +75,9 @@ def main(argv=None):
         parser, "act toward waypoints STEPS steps ahead on the data's shortest path to the goal "
         "(keras_mage.control.waypoints; 10 was chosen on held-out episodes); default: the goal")
     recipe_cli.add_temperature_argument(parser)
+    parser.add_argument("--peer-set", type=recipe_cli.peer_setting(("bc",)), action="append", default=[],
+                        metavar="bc.NAME=VALUE", help="a GCBC setting other than OGBench's network, e.g. "
+                        "--peer-set 'bc.hidden_units=(256, 256)' --peer-set bc.activation=relu (repeatable)")
     parser.add_argument("--output-dir", default="outputs/ogbench", help="where agents, reports and plots go")
     parser.add_argument("--set", dest="options", action="append", default=[], metavar="OPTION=VALUE",
                         help="override a MAGE preset option (repeatable); the recipe sets return_expectile=0.95 "
@@ -102,7 +105,7 @@ def main(argv=None):
                     options={**MAGE_OPTIONS, **options} if agent == "mage" else options,
                     episodes=args.eval_episodes, batch_size=args.batch_size if agent == "bc" else None,
                     num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, waypoints=args.waypoints,
-                    temperature=args.temperature,
+                    temperature=args.temperature, peer_options=recipe_cli.peer_options(args.peer_set).get(agent),
                     trained_in=None if args.trained_in is None else os.path.join(args.trained_in, name,
                                                                                  f"{agent}_seed{seed}"),
                 )

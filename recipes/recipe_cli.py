@@ -135,6 +135,36 @@ def literal(text):
         return text
 
 
+def peer_setting(kinds):
+    """argparse type of `KIND.NAME=VALUE` for one of `kinds`: a peer's own setting (VALUE a Python literal where it
+    parses as one), as `(kind, name, value)`; `peer_options` groups them per kind.
+
+    Example:
+
+    >>> peer_setting(("bc", "dt"))("bc.hidden_units=(256, 256)")
+    ('bc', 'hidden_units', (256, 256))
+    """
+
+    def parse(text):
+        target, separator, value = text.partition("=")
+        kind, _, name = target.partition(".")
+        if not separator or kind not in kinds or not name.isidentifier():
+            example = "dt.warmup_steps=300" if "dt" in kinds else f"{kinds[0]}.hidden_units=(256,256)"
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: use KIND.NAME=VALUE with KIND one of {', '.join(kinds)}, e.g. {example}")
+        return kind, name, literal(value)
+
+    return parse
+
+
+def peer_options(settings):
+    """`[(kind, name, value), ...]` from `peer_setting` as `{kind: {name: value}}`."""
+    options = {}
+    for kind, name, value in settings:
+        options.setdefault(kind, {})[name] = value
+    return options
+
+
 def parse_options(pairs):
     """`["head_width=128", "gumbel_hard=True"]` -> `{"head_width": 128, "gumbel_hard": True}`.
 

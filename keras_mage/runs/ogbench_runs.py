@@ -52,10 +52,11 @@ def dataset_for(name, data="regenerated", seed=0):
 
 
 def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episodes, batch_size=None,
-                 max_episode_steps=None, waypoints=None, temperature=None):
+                 max_episode_steps=None, waypoints=None, temperature=None, peer_options=None):
     """What a finished run's report must match to be reused (JSON values, as stored).
 
     `temperature` (MAGE's plan sampling when acting) is recorded for MAGE only; GCBC acts one way.
+    `peer_options`: GCBC's own settings (e.g. `{"hidden_units": (256, 256)}`; None: OGBench's network).
     """
     from keras_mage.runs.comparison import peer_settings
     from keras_mage.runs.training import model_config
@@ -64,6 +65,7 @@ def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episo
         kind=agent, dataset_id=dataset_id, seed=seed, preset=preset, train_steps=train_steps, options=options,
         batch_size=batch_size, episodes_per_task=episodes, max_episode_steps=max_episode_steps, waypoints=waypoints,
         config=model_config(preset, options) if agent == "mage" else None,
+        peer_options=None if agent == "mage" else peer_options or None,
     )
     if agent == "mage":
         settings["temperature"] = temperature or 0.0
@@ -72,15 +74,17 @@ def run_settings(agent, dataset_id, seed, *, preset, train_steps, options, episo
 
 def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, seed, options, episodes, agent="mage",
                              batch_size=None, num_envs=10, max_episode_steps=None, waypoints=None, trained_in=None,
-                             temperature=None):
+                             temperature=None, peer_options=None):
     """Trains `agent` ("mage", or "bc": GCBC) on `dataset_id`, evaluates it on the maze's five tasks; the report.
 
     `options` are MAGE's preset options; `hindsight_goals` among them relabels
     every agent's goals. `waypoints` (steps): the agent acts toward waypoints
     that many steps ahead on the data's shortest path to the goal
     (`keras_mage.control.waypoints`). `temperature`: MAGE samples its plan's
-    tokens at it (None or 0: greedy; GCBC ignores it). A run whose `report.json` is in `output_dir` with the
-    same settings is reused; an interrupted MAGE run resumes from its last epoch.
+    tokens at it (None or 0: greedy; GCBC ignores it). `peer_options`: GCBC's own
+    settings (`keras_mage.runs.agents.make_baseline`; None: OGBench's network).
+    A run whose `report.json` is in `output_dir` with the same settings is
+    reused; an interrupted MAGE run resumes from its last epoch.
     `trained_in`: the folder of a finished run that trained the same way (its
     acting settings may differ), whose agent is evaluated instead of training one.
     """
@@ -91,7 +95,7 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
 
     settings = run_settings(agent, dataset_id, seed, preset=preset, train_steps=train_steps, options=options,
                             episodes=episodes, batch_size=batch_size, max_episode_steps=max_episode_steps,
-                            waypoints=waypoints, temperature=temperature)
+                            waypoints=waypoints, temperature=temperature, peer_options=peer_options)
     report = finished_report(output_dir, settings)
     if report is not None:
         return report
@@ -100,7 +104,8 @@ def train_and_evaluate_tasks(dataset_id, output_dir, *, preset, train_steps, see
         print(f"Training {agent if agent != 'mage' else preset} on {dataset_id} for {train_steps} steps, "
               f"seed {seed} ...", flush=True)
         model, history = train_agent(agent, dataset_id, preset=preset, train_steps=train_steps, seed=seed,
-                                     options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2)
+                                     options=options, batch_size=batch_size, checkpoint_dir=checkpoint, verbose=2,
+                                     peer_options=peer_options)
         saved = saved_agent_path(output_dir, agent)
         training = {
             **training_record(history, output_dir),
@@ -158,12 +163,16 @@ def summary_table(reports):
 def agent_label(agent, runs):
     """"MAGE", "GCBC", with " + waypoints" where `runs` (reports) acted toward the data's waypoints.
 
-    MAGE's plans sampled at a temperature add " (plans at temperature T)".
+    MAGE's plans sampled at a temperature add " (plans at temperature T)",
+    GCBC's own settings " (hidden_units=[256, 256], ...)".
     """
     waypoints = runs[0].get("waypoints") if runs else None
     temperature = runs[0].get("temperature") if runs else None
+    peer_options = runs[0].get("settings", {}).get("peer_options") if runs else None
     return (AGENT_LABELS[agent] + ("" if waypoints is None else f" + waypoints ({waypoints:g} steps)")
-            + (f" (plans at temperature {temperature:g})" if temperature else ""))
+            + (f" (plans at temperature {temperature:g})" if temperature else "")
+            + (" (" + ", ".join(f"{name}={value}" for name, value in peer_options.items()) + ")"
+               if peer_options else ""))
 
 
 def collect_reports(output_dir):

@@ -208,9 +208,13 @@ def test_budgets_per_agent_published_or_given():
     assert compare["budgets"](args) == {"mage": (100, None), "bc": (10_000, 100), "iql": (7, 256), "dt": (100_000, 8)}
     args.published_budgets = False
     assert compare["budgets"](args) == {"mage": (100, None), "bc": (100, None), "iql": (7, None), "dt": (100, 8)}
-    assert compare["peer_setting"]("dt.warmup_steps=300") == ("dt", "warmup_steps", 300)
-    with pytest.raises(argparse.ArgumentTypeError, match="KIND.NAME=VALUE"):
-        compare["peer_setting"]("mage.width=3")
+    peer_setting = recipe("recipe_cli")["peer_setting"](("bc", "iql", "dt"))
+    assert peer_setting("dt.warmup_steps=300") == ("dt", "warmup_steps", 300)
+    for text in ("mage.width=3", "bc.hidden_units", "bc.=3"):
+        with pytest.raises(argparse.ArgumentTypeError, match="KIND.NAME=VALUE with KIND one of bc, iql, dt"):
+            peer_setting(text)
+    assert recipe("recipe_cli")["peer_options"]([("bc", "a", 1), ("dt", "b", 2), ("bc", "c", (3,))]) == {
+        "bc": {"a": 1, "c": (3,)}, "dt": {"b": 2}}
     parse = compare["budget_pairs"](("bc", "iql"))
     assert parse("bc=100") == ("bc", 100)
     for text in ("mage=5", "bc=0", "bc=x", "bc"):
@@ -435,6 +439,13 @@ def test_ogbench_end_to_end(tmp_path, monkeypatch, capsys):
     gcbc = keras.saving.load_model(output / name / "bc_seed1" / "model.keras")
     assert gcbc.hindsight_goals == (0, 1) and gcbc.goal_dim == 2 and gcbc.hidden_units == (512, 512, 512)
     assert gcbc.hindsight_goal_draw == "geometric"
+    small = tmp_path / "small_gcbc"  # GCBC with another network, labelled with it
+    recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--output-dir", str(small),
+                               "--peer-set", "bc.hidden_units=(16,)", "--peer-set", "bc.activation=relu"])
+    assert keras.saving.load_model(small / name / "bc_seed0" / "model.keras").hidden_units == (16,)
+    assert "| GCBC (hidden_units=[16], activation=relu) (here) |" in (small / "summary.md").read_text()
+    with pytest.raises(SystemExit, match="other settings \\(peer_options"):
+        recipe("ogbench")["main"]([*arguments, "--agents", "bc", "--batch-size", "8", "--output-dir", str(small)])
     (run / "tasks.png").unlink()
     assert report["temperature"] == 0.0
     del report["settings"]["temperature"]  # as a run made before it
