@@ -1,7 +1,7 @@
 """Whether goal-conditioned agents head along the shortest route to OGBench's far task goals, and where MAGE loses it.
 
-Pairs states of an OGBench PointMaze dataset (by default the first windows of
-its validation split) with each of the maze's five evaluation-task goals and
+Pairs states of an OGBench PointMaze dataset (drawn, seeded, from its
+validation split by default) with each of the maze's five evaluation-task goals and
 compares every agent's first action with the route's direction there: toward
 the next cell on the shortest route (OGBench's `get_oracle_subgoal`, the
 controller that collected the data), or toward the goal itself inside its
@@ -27,8 +27,10 @@ import os
 
 import numpy as np
 
-# Route bends: cosine between the route's direction and the straight line to the goal.
-BENDS = {"detour": (-1.0, 0.0), "bent": (0.0, 0.7), "direct": (0.7, 1.0)}
+# Route bends, by the cosine between the route's direction and the straight line to the goal:
+# detour below the first edge, bent between the edges, direct from the second.
+BENDS = ("detour", "bent", "direct")
+BEND_EDGES = (0.0, 0.7)
 POSITION_DIMS = 2  # PointMaze observations start with x, y; goals are x, y
 
 
@@ -43,25 +45,21 @@ def cosine(a, b):
 
 
 def route_directions(maze, positions, goal):
-    """(n, 2) vectors from each position toward the next cell on the shortest route to `goal` (the goal in its cell).
+    """(n, 2) vectors from each position along the shortest route to `goal` (`ogbench_tasks.route_direction`).
 
     `maze`: an OGBench maze env (`env.unwrapped`), or anything with its
     `xy_to_ij` and `get_oracle_subgoal`.
     """
+    from keras_mage.control.ogbench_tasks import route_direction
+
     goal = np.asarray(goal, dtype=np.float64)
-    goal_cell = tuple(maze.xy_to_ij(goal))
-    directions = []
-    for xy in np.asarray(positions, dtype=np.float64):
-        target = goal if tuple(maze.xy_to_ij(xy)) == goal_cell else maze.get_oracle_subgoal(xy, goal)[0]
-        directions.append(np.asarray(target) - xy)
-    return np.asarray(directions)
+    return np.asarray([route_direction(maze, xy, goal) for xy in np.asarray(positions, dtype=np.float64)])
 
 
 def bend_classes(route, straight):
     """{class: boolean mask} over pairs, by the cosine of the route's direction and the straight line (`BENDS`)."""
-    bend = cosine(route, straight)
-    return {name: (bend >= low if low > -1.0 else bend >= -1.0) & ((bend < high) if high < 1.0 else True)
-            for name, (low, high) in BENDS.items()}
+    index = np.digitize(cosine(route, straight), BEND_EDGES)
+    return {name: index == i for i, name in enumerate(BENDS)}
 
 
 def summarise(cosines, classes):
@@ -78,21 +76,23 @@ def summarise(cosines, classes):
 def mage_plan_displacements(model, observations, goals, entries):
     """{entry: (n, 2)} raw displacement of the generated plan's position `entry` entries ahead of its first.
 
-    The plan acting generates: greedy, conditioned on the return head's R_0
-    (a model without a return head: the data's high return quantile).
+    The plan acting generates: greedy, conditioned on the target return
+    `predict_actions` uses by default (the return head's estimate, else the
+    data's high return quantile).
     """
     from keras import ops
 
     from keras_mage.models.acting import statistics_of
 
     statistics = statistics_of(model)
+    if model.return_head:
+        targets = model.predict_returns(observations, goals)
+    else:
+        targets = np.full(len(observations), statistics.return_quantile, "float32")
+    returns = statistics.scale_returns(ops.convert_to_tensor(targets[:, None], "float32"))
     states = statistics.normalize_states(ops.convert_to_tensor(observations, "float32"))
     goals = statistics.normalize_goals(ops.convert_to_tensor(goals, "float32"))
-    if model.return_head:
-        returns = model.return_estimator(model.head_state(states, goals))
-    else:
-        returns = statistics.scale_returns(ops.full((len(observations), 1), statistics.return_quantile, "float32"))
-    condition = model.condition_vector(states, goals, ops.reshape(ops.cast(returns, "float32"), (-1, 1)))
+    condition = model.condition_vector(states, goals, returns)
     _, plan = model.generate(condition)
     decoded = ops.convert_to_numpy(model.decoder(plan, condition))  # (n, H, 1 + ds): R, then the state
     positions = decoded[:, :, 1 : 1 + POSITION_DIMS] * statistics.observation_std[:POSITION_DIMS]

@@ -90,17 +90,26 @@ class OraclePolicy:
     def act(self, observations):
         actions = []
         for xy, goal in zip(observations["achieved_goal"], observations["desired_goal"]):
-            goal = np.asarray(goal[:POSITION_DIMS])
-            subgoal, _ = self.maze.get_oracle_subgoal(np.asarray(xy), goal)
-            if tuple(self.maze.xy_to_ij(xy)) == tuple(self.maze.xy_to_ij(goal)):
-                subgoal = goal  # in the goal's cell the oracle's subgoal is the cell's centre, not the goal
-            direction = subgoal - xy
+            direction = route_direction(self.maze, xy, goal[:POSITION_DIMS])
             actions.append(direction / (np.linalg.norm(direction) + 1e-6))
         actions = np.asarray(actions) + self.rng.normal(0.0, self.noise, (len(actions), POSITION_DIMS))
         return np.clip(actions, -1.0, 1.0).astype(np.float32)
 
     def observe(self, rewards, done):
         pass
+
+
+def route_direction(maze, xy, goal):
+    """The vector from position `xy` toward the next cell on the maze's shortest route to `goal` (x, y).
+
+    OGBench's oracle subgoal (`maze.get_oracle_subgoal`, `maze` an OGBench
+    maze env's `unwrapped`); in the goal's cell, the goal itself (the oracle
+    stops at the cell's centre, which a noisy goal can leave out of reach).
+    """
+    xy, goal = np.asarray(xy), np.asarray(goal)
+    if tuple(maze.xy_to_ij(xy)) == tuple(maze.xy_to_ij(goal)):
+        return goal - xy
+    return maze.get_oracle_subgoal(xy, goal)[0] - xy
 
 
 def make_task_env(env_id, task_id, goal_dims):
