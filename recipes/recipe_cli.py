@@ -14,6 +14,7 @@ quiet_start()  # before anything imports TensorFlow or gymnasium-robotics
 
 from keras_mage.control.acting_options import RETURN_UPDATES, ActingOptions
 from keras_mage.presets import check_options
+from keras_mage.runs.agents import check_peer_options
 
 
 def new_parser(description):
@@ -137,7 +138,8 @@ def literal(text):
 
 def peer_setting(kinds):
     """argparse type of `KIND.NAME=VALUE` for one of `kinds`: a peer's own setting (VALUE a Python literal where it
-    parses as one), as `(kind, name, value)`; `peer_options` groups them per kind.
+    parses as one; NAME one of `keras_mage.runs.agents.peer_setting_names`), as `(kind, name, value)`;
+    `peer_options` groups them per kind.
 
     Example:
 
@@ -152,6 +154,10 @@ def peer_setting(kinds):
             example = "dt.warmup_steps=300" if "dt" in kinds else f"{kinds[0]}.hidden_units=(256,256)"
             raise argparse.ArgumentTypeError(
                 f"{text!r}: use KIND.NAME=VALUE with KIND one of {', '.join(kinds)}, e.g. {example}")
+        try:
+            check_peer_options(kind, {name: value})
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
         return kind, name, literal(value)
 
     return parse

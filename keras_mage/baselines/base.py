@@ -58,6 +58,7 @@ class OfflineBaseline(keras.Model):
     window_horizon = 1  # steps per training window
     reward_scale = 1.0  # the pipeline's return scale
     supports_hindsight_goals = True  # False: the model's losses need the data's own rewards
+    ignored_settings = ()  # constructor settings of a parent class that this model takes and ignores
 
     def __init__(self, hidden_units=(256, 256), activation="relu", learning_rate=1e-3, batch_size=256, discount=0.99,
                  state_dim=None, action_dim=None, goal_dim=0, data_statistics=None, seed=None, hindsight_goals=(),

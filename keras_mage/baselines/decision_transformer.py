@@ -83,6 +83,7 @@ class DecisionTransformer(OfflineBaseline):
 
     acts_on_history = True  # keras_mage.control.evaluate acts through HistoryPolicy
     supports_hindsight_goals = False  # not validated with relabelled returns yet
+    ignored_settings = ("hidden_units", "activation")  # the MLP baselines' settings (OfflineBaseline's config)
 
     def __init__(self, context_length=PAPER_SETTINGS["context_length"], num_layers=PAPER_SETTINGS["num_layers"],
                  num_heads=PAPER_SETTINGS["num_heads"], embedding_dim=PAPER_SETTINGS["embedding_dim"],
@@ -90,7 +91,7 @@ class DecisionTransformer(OfflineBaseline):
                  warmup_steps=PAPER_SETTINGS["warmup_steps"], batch_size=PAPER_SETTINGS["batch_size"],
                  weight_decay=PAPER_SETTINGS["weight_decay"], grad_clip=PAPER_SETTINGS["grad_clip"], discount=1.0,
                  reward_scale=1.0, action_tanh=True, **kwargs):
-        for unused in ("hidden_units", "activation"):  # the MLP baselines' settings (OfflineBaseline's config)
+        for unused in self.ignored_settings:
             kwargs.pop(unused, None)
         super().__init__(learning_rate=learning_rate, batch_size=batch_size, discount=discount, **kwargs)
         if int(context_length) < 1:

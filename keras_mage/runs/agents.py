@@ -35,21 +35,65 @@ def iql_preset_for(dataset_id):
     return "antmaze" if "antmaze" in str(dataset_id).lower() else "locomotion"
 
 
-def make_baseline(kind, dataset_id, *, batch_size, seed, hindsight_goals=(), **options):
+# A peer's constructor arguments that the run itself sets (its data, batch, seed and hindsight goals).
+SET_BY_THE_RUN = ("batch_size", "seed", "hindsight_goals", "hindsight_goal_draw", "state_dim", "action_dim",
+                  "goal_dim", "data_statistics")
+
+
+def peer_class(kind):
+    """The model class of peer `kind` (`PEERS`)."""
+    from keras_mage.baselines import IQL, BehaviorCloning, DecisionTransformer
+
+    classes = {"bc": BehaviorCloning, "iql": IQL, "dt": DecisionTransformer}
+    if kind not in classes:
+        raise ValueError(f"unknown peer kind {kind!r}; use one of {PEERS}.")
+    return classes[kind]
+
+
+def peer_setting_names(kind):
+    """The own settings of peer `kind` that `make_baseline` takes: its constructors' arguments, less `SET_BY_THE_RUN`.
+
+    Example:
+
+    >>> "warmup_steps" in peer_setting_names("dt"), "hidden_units" in peer_setting_names("dt")
+    (True, False)
+    """
+    import inspect
+
+    from keras_mage.baselines.base import OfflineBaseline
+
+    model_class = peer_class(kind)
+    names = set()
+    for klass in model_class.__mro__:
+        if issubclass(klass, OfflineBaseline) and "__init__" in vars(klass):
+            parameters = inspect.signature(klass.__init__).parameters.values()
+            names.update(p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "self")
+    return tuple(sorted(names - set(SET_BY_THE_RUN) - set(model_class.ignored_settings)))
+
+
+def check_peer_options(kind, options):
+    """Raises a ValueError naming any of `options` that peer `kind` has no setting of (`peer_setting_names`)."""
+    known = peer_setting_names(kind)
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ValueError(f"{kind} has no setting {', '.join(unknown)}; its settings: {', '.join(known)}.")
+
+
+def make_baseline(kind, dataset_id, *, batch_size, seed, hindsight_goals=(), hindsight_goal_draw="uniform",
+                  **options):
     """A new, untrained peer of MAGE (`kind` in `PEERS`) for `dataset_id`.
 
     `hindsight_goals` (state features, e.g. (0, 1)) relabels goals as MAGE's
-    option of that name does: BC with them is GCBC, with OGBench's GCBC
-    network (`GCBC_SETTINGS`). `options` override the peer's own settings
-    (e.g. `warmup_steps=300` for Decision Transformer).
+    option of that name does (`hindsight_goal_draw` too): BC with them is
+    GCBC, with OGBench's GCBC network (`GCBC_SETTINGS`). `options` override
+    the peer's own settings (e.g. `warmup_steps=300` for Decision
+    Transformer); a ValueError names one it does not have.
     """
-    from keras_mage.baselines import IQL, BehaviorCloning, DecisionTransformer
-
-    common = {"batch_size": batch_size, "seed": seed, "hindsight_goals": tuple(hindsight_goals), **options}
-    if kind == "dt":
-        return DecisionTransformer(**common)
+    check_peer_options(kind, options)
+    common = {"batch_size": batch_size, "seed": seed, "hindsight_goals": tuple(hindsight_goals),
+              "hindsight_goal_draw": hindsight_goal_draw, **options}
     if kind == "bc":
-        return BehaviorCloning(**({**GCBC_SETTINGS, **common} if hindsight_goals else common))
+        return peer_class(kind)(**({**GCBC_SETTINGS, **common} if hindsight_goals else common))
     if kind == "iql":
-        return IQL.from_preset(iql_preset_for(dataset_id), **common)
-    raise ValueError(f"unknown agent kind {kind!r}; use one of {AGENT_KINDS}.")
+        return peer_class(kind).from_preset(iql_preset_for(dataset_id), **common)
+    return peer_class(kind)(**common)

@@ -213,6 +213,8 @@ def test_budgets_per_agent_published_or_given():
     for text in ("mage.width=3", "bc.hidden_units", "bc.=3"):
         with pytest.raises(argparse.ArgumentTypeError, match="KIND.NAME=VALUE with KIND one of bc, iql, dt"):
             peer_setting(text)
+    with pytest.raises(argparse.ArgumentTypeError, match="bc has no setting hiden_units; its settings: activation, "):
+        peer_setting("bc.hiden_units=(8,)")
     assert recipe("recipe_cli")["peer_options"]([("bc", "a", 1), ("dt", "b", 2), ("bc", "c", (3,))]) == {
         "bc": {"a": 1, "c": (3,)}, "dt": {"b": 2}}
     parse = compare["budget_pairs"](("bc", "iql"))
