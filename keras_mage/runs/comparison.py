@@ -22,7 +22,7 @@ from keras_mage.control.evaluation import REPORTED_OPTIONS, mean_stderr
 from keras_mage.presets import DEFAULTS as PRESET_DEFAULTS
 from keras_mage.runs import training
 from keras_mage.runs.agents import AGENT_KINDS
-from keras_mage.utils.files import save_model, write_json
+from keras_mage.utils.files import jsonable, save_model, write_json
 
 SCORES = ("success_rate", "normalized_score", "mean_return")
 # Summarised too, not differenced: how fast the goal is reached and how long the agent stays (`evaluate`).
@@ -33,6 +33,8 @@ ADDED_SETTINGS = {"guidance_scale": 1.0, "temperature": 0.0, "temporal_ensemble"
 # Settings of how a trained agent is evaluated (OGBench runs: episodes per task and waypoints too);
 # `studies/acting_options.py` evaluates a kept agent under others.
 ACTING_SETTINGS = ("eval_episodes", "episodes_per_task", "max_episode_steps", "waypoints") + REPORTED_OPTIONS
+
+COMPARISON_RESULTS = ("per_maze", "plot")  # `comparison.json`'s results; the rest are the settings they ran with
 
 
 def summarise(per_seed):
@@ -101,6 +103,34 @@ def compare_per_seed(runs):
         if kind != "mage" and shared:
             result[f"mage_minus_{kind}"] = paired_difference([mage[report["seed"]] for report in shared], shared)
     return result
+
+
+def earlier_datasets(path, result):
+    """The datasets (`per_maze`) that the comparison file `path` holds, where it was written with `result`'s settings.
+
+    A `recipes/compare.py` call on other datasets into the same folder keeps
+    them beside its own, so the folder's `comparison.json` holds every dataset
+    compared with these settings. A file with other settings, or one that does
+    not parse, gives none: this call's file replaces it.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "comparison.json")
+    >>> write_json(path, {"seeds": [0, 1], "per_maze": {"medium": {}}})
+    >>> earlier_datasets(path, {"seeds": [0, 1]}), earlier_datasets(path, {"seeds": [0]})
+    ({'medium': {}}, {})
+    """
+    try:
+        earlier = _read_json(path)
+    except ValueError:  # a damaged file: replaced
+        return {}
+    if not isinstance(earlier, dict):
+        return {}
+    settings = {key: value for key, value in result.items() if key not in COMPARISON_RESULTS}
+    same = {key: value for key, value in earlier.items() if key not in COMPARISON_RESULTS} == json.loads(
+        json.dumps(settings, default=jsonable))
+    return dict(earlier.get("per_maze") or {}) if same else {}
 
 
 def run_settings(kind, dataset_id, seed, *, preset, train_steps, options, mixed_precision, eval_episodes,

@@ -38,3 +38,14 @@ def test_a_peers_run_stored_with_mages_settings_is_still_reused(tmp_path):
     assert comparison.finished_report(str(tmp_path), settings_for("iql", {}))["success_rate"] == 0.5
     with pytest.raises(SystemExit, match="batch_size: 32 there, 64 now"):
         comparison.finished_report(str(tmp_path), settings_for("iql", {}, batch_size=64))
+
+
+def test_a_comparison_keeps_the_datasets_an_earlier_call_compared_with_the_same_settings(tmp_path):
+    path = tmp_path / "comparison.json"
+    assert comparison.earlier_datasets(str(path), {"seeds": [0]}) == {}  # no file yet
+    settings = {"seeds": [0, 1], "options": {"hindsight_goals": (0, 1)}, "budgets": {"bc": {"steps": 10}}}
+    path.write_text(json.dumps({**settings, "per_maze": {"medium": {"mage": 1}}, "plot": "comparison.png"}))
+    assert comparison.earlier_datasets(str(path), settings) == {"medium": {"mage": 1}}  # tuples stored as lists
+    assert comparison.earlier_datasets(str(path), {**settings, "seeds": [0, 1, 2]}) == {}  # other settings
+    path.write_text('{"seeds": [0, 1], "per_')  # cut off mid-write by another program
+    assert comparison.earlier_datasets(str(path), settings) == {}
