@@ -125,7 +125,8 @@ def main(argv=None, recipe="compare", default_agents=("mage", "bc"), output_dir=
     per_agent = budgets(args)
     peer_options = recipe_cli.peer_options(args.peer_set)
     result = recipe_cli.run_metadata(args, recipe)
-    result.update(seeds=args.seeds, budgets={kind: {"steps": s, "batch_size": b} for kind, (s, b) in per_agent.items()})
+    result.update(seeds=args.seeds, budgets={kind: {"steps": s, "batch_size": b} for kind, (s, b) in per_agent.items()},
+                  peer_options=peer_options, waypoints=args.waypoints, mixed_precision=args.mixed_precision)
     result["per_maze"] = comparison.earlier_datasets(os.path.join(args.output_dir, "comparison.json"), result)
     for name, dataset_id in names.items():
         runs = {kind: [] for kind in args.agents}

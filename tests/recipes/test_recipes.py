@@ -156,6 +156,7 @@ def test_compare_trains_only_the_agents_asked_for_with_their_own_budget(minari_r
     assert set(comparison["per_maze"]["umaze"]) == {"dataset_id", "bc", "iql", "dt"}  # no MAGE: no differences
     assert comparison["budgets"] == {"bc": {"steps": 8, "batch_size": None}, "iql": {"steps": 6, "batch_size": 16},
                                      "dt": {"steps": 8, "batch_size": None}}
+    assert comparison["peer_options"] == {"dt": {"warmup_steps": 3}}  # part of the settings a later call must match
     assert not (output / "umaze" / "mage_seed1").exists()
     iql = json.loads((output / "umaze" / "iql_seed1" / "report.json").read_text())
     assert (iql["train_steps"], iql["settings"]["batch_size"]) == (6, 16) and iql["train_seconds"] > 0
