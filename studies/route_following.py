@@ -77,19 +77,16 @@ def mage_plan_displacements(model, observations, goals, entries):
     """{entry: (n, 2)} raw displacement of the generated plan's position `entry` entries ahead of its first.
 
     The plan acting generates: greedy, conditioned on the target return
-    `predict_actions` uses by default (the return head's estimate, else the
-    data's high return quantile).
+    `predict_actions` uses by default (`compiled.default_target_returns`).
     """
     from keras import ops
 
     from keras_mage.models.acting import statistics_of
+    from keras_mage.models.compiled import default_target_returns
 
     statistics = statistics_of(model)
-    if model.return_head:
-        targets = model.predict_returns(observations, goals)
-    else:
-        targets = np.full(len(observations), statistics.return_quantile, "float32")
-    returns = statistics.scale_returns(ops.convert_to_tensor(targets[:, None], "float32"))
+    targets = default_target_returns(model, observations, goals)
+    returns = statistics.scale_returns(ops.convert_to_tensor(targets, "float32"))
     states = statistics.normalize_states(ops.convert_to_tensor(observations, "float32"))
     goals = statistics.normalize_goals(ops.convert_to_tensor(goals, "float32"))
     condition = model.condition_vector(states, goals, returns)

@@ -113,16 +113,25 @@ def predict_actions(model, observations, goals=None, target_returns=None, temper
         observations, goals, target_returns, state_dim=model.state_dim, goal_dim=model.goal_dim
     )
     batch = len(observations)
-    if target_returns is None and model.return_head:
-        target_returns = model.predict_returns(observations, goals)[:, None]
-    elif target_returns is None:
-        target_returns = np.full((batch, 1), statistics_of(model).return_quantile, "float32")
+    if target_returns is None:
+        target_returns = default_target_returns(model, observations, goals)
     goals = np.zeros((batch, 0), "float32") if goals is None else goals
     act = _cached(model, ("actions", temperature, top_k, guidance_scale),
                   lambda: make_raw_action_function(model, temperature, top_k, guidance_scale),
                   deterministic=temperature == 0)
     actions = act(observations, goals, np.ascontiguousarray(target_returns))
     return keras.ops.convert_to_numpy(actions)
+
+
+def default_target_returns(model, observations, goals=None):
+    """Raw target returns (batch, 1) that `predict_actions` conditions on when given none.
+
+    The return head's estimate (`MAGE.predict_returns`), or without a return
+    head the data's high return quantile for every state.
+    """
+    if model.return_head:
+        return model.predict_returns(observations, goals)[:, None]
+    return np.full((len(observations), 1), statistics_of(model).return_quantile, "float32")
 
 
 def predict_returns(model, observations, goals=None):
