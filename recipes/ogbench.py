@@ -92,6 +92,7 @@ def main(argv=None):
         parser.error(str(error))
     from keras_mage.runs import ogbench_runs
 
+    peer_options = recipe_cli.peer_options(args.peer_set)
     for name in args.dataset:
         try:
             dataset_id = ogbench_runs.dataset_for(name, args.data)
@@ -105,7 +106,7 @@ def main(argv=None):
                     options={**MAGE_OPTIONS, **options} if agent == "mage" else options,
                     episodes=args.eval_episodes, batch_size=args.batch_size if agent == "bc" else None,
                     num_envs=args.num_envs, max_episode_steps=args.max_episode_steps, waypoints=args.waypoints,
-                    temperature=args.temperature, peer_options=recipe_cli.peer_options(args.peer_set).get(agent),
+                    temperature=args.temperature, peer_options=peer_options.get(agent),
                     trained_in=None if args.trained_in is None else os.path.join(args.trained_in, name,
                                                                                  f"{agent}_seed{seed}"),
                 )
